@@ -177,11 +177,13 @@ final class Writer implements Runnable {
             insertKey.executeBatch();
             for (RunState s : staged.values()) if (s.dirty) runs.save(s);
             c.commit();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            // nothing of the batch is stored: every producer in it hears so, none is left waiting
             rollback();
             RuncastException failed = new RuncastException(ErrorCode.UNAVAILABLE, "storage failed, nothing was appended: " + e.getMessage(), e);
-            log.warn("SQLite append batch failed: {}", e.getMessage());
-            acks.execute(() -> batch.forEach(a -> a.done().completeExceptionally(failed)));
+            log.warn("SQLite append batch of {} failed: {}", batch.size(), e.toString());
+            List<Append> failedAppends = List.copyOf(batch);
+            acks.execute(() -> failedAppends.forEach(a -> a.done().completeExceptionally(failed)));
             return;
         }
         long added = 0;
