@@ -65,6 +65,7 @@ class Subscription {
     this.epoch = opts.epoch || null;
     this.head = 0;
     this.done = false;
+    this.ready = false; // true once this (re)subscription's `subscribed` arrived; earlier frames are stale
     this.handlers = opts;
   }
   /** Stops following the run; nothing more is delivered. */
@@ -264,6 +265,7 @@ export class RuncastClient extends EventTarget {
   // ---- subscriptions ----
 
   _sendSubscribe(sub) {
+    sub.ready = false;
     const frame = { op: "subscribe", run: sub.run };
     if (sub.lastSeq > 0) frame.since = sub.lastSeq;
     if (sub.epoch) frame.epoch = sub.epoch;
@@ -288,6 +290,7 @@ export class RuncastClient extends EventTarget {
     if (lost && (epochChanged || asked > f.head)) sub.lastSeq = 0;
     sub.epoch = f.epoch || sub.epoch;
     sub.head = f.head;
+    sub.ready = true;
     if (lost) sub.handlers.onReset?.({ run: f.run, epoch: f.epoch, head: f.head, first: f.first, had: asked });
     sub.handlers.onSubscribed?.(f);
     return this._resolve(f);
@@ -295,7 +298,7 @@ export class RuncastClient extends EventTarget {
 
   _onEvent(f) {
     const sub = this.subs.get(f.run);
-    if (!sub || sub.done) return;
+    if (!sub || sub.done || !sub.ready) return; // not ready: left over from an earlier subscription
     if (f.seq <= sub.lastSeq) return; // a repeat across a reconnect: already delivered
     sub.lastSeq = f.seq;
     if (f.seq > sub.head) sub.head = f.seq;
@@ -306,7 +309,7 @@ export class RuncastClient extends EventTarget {
 
   _onEnd(f) {
     const sub = this.subs.get(f.run);
-    if (!sub) return;
+    if (!sub || !sub.ready) return;
     sub.done = true;
     this.subs.delete(f.run);
     sub.handlers.onEnd?.(f);
