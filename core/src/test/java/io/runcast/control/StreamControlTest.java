@@ -1,0 +1,217 @@
+package io.runcast.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.runcast.event.Event;
+import io.runcast.event.EventDraft;
+import io.runcast.event.EventTypes;
+import io.runcast.event.Json;
+import io.runcast.protocol.ErrorCode;
+import io.runcast.protocol.RuncastException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StreamControlTest {
+    private final Harness h = new Harness();
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    private void start(String run) {
+        h.engine.publish(run, EventDraft.of(EventTypes.RUN_STARTED, Json.object())).toCompletableFuture().join();
+    }
+
+    private void request(String run, String id, String options, String dflt, double timeout, boolean canSkip) {
+        ObjectNode d = Json.object();
+        d.put("decision", id);
+        d.put("prompt", "Proceed?");
+        d.set("options", Json.parse(options));
+        if (dflt != null) d.set("default", Json.parse(dflt));
+        d.put("timeout_seconds", timeout);
+        d.put("can_skip", canSkip);
+        h.engine.publish(run, EventDraft.of(EventTypes.DECISION_REQUESTED, d)).toCompletableFuture().join();
+    }
+
+    private static ErrorCode code(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().join();
+            return null;
+        } catch (Exception e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            return c instanceof RuncastException r ? r.code() : ErrorCode.INTERNAL;
+        }
+    }
+
+    @Test
+    void cancel_unknownRun_isNotFound() {
+        assertThat(code(h.control.cancel("nope", "c1", null))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(code(h.control.pause("nope", "c1"))).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(code(h.control.decide("nope", "d1", TextNode.valueOf("a"), "c1"))).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void cancel_openRun_appendsCancelled_andLaterRequestsAreRunClosed() {
+        start("r1");
+        Event e = h.control.cancel("r1", "c1", "user asked").toCompletableFuture().join();
+        assertThat(e.type()).isEqualTo(EventTypes.RUN_CANCELLED);
+        assertThat(e.dataNode().path("by").asText()).isEqualTo("c1");
+        assertThat(e.dataNode().path("reason").asText()).isEqualTo("user asked");
+        assertThat(code(h.control.cancel("r1", "c2", null))).isEqualTo(ErrorCode.RUN_CLOSED);
+        assertThat(code(h.control.pause("r1", "c2"))).isEqualTo(ErrorCode.RUN_CLOSED);
+        assertThat(code(h.control.resume("r1", "c2"))).isEqualTo(ErrorCode.RUN_CLOSED);
+        assertThat(h.types("r1")).containsExactly(EventTypes.RUN_STARTED, EventTypes.RUN_CANCELLED);
+    }
+
+    @Test
+    void cancel_beforeFirstAppend_reachesTheWatcher_andIsRecorded() {
+        List<String> seen = new ArrayList<>();
+        h.control.watch("r2", new RunObserver() {
+            @Override public void cancelRequested(String by, String reason) { seen.add("cancel:" + by); }
+            @Override public void committed(Event event) { seen.add(event.type()); }
+            @Override public ObjectNode cancelData() { ObjectNode o = Json.object(); o.put("summary", "s"); return o; }
+        });
+        Event e = h.control.cancel("r2", "c1", null).toCompletableFuture().join();
+        assertThat(e.seq()).isEqualTo(1);
+        assertThat(e.dataNode().path("summary").asText()).isEqualTo("s");
+        assertThat(seen).containsExactly("cancel:c1", EventTypes.RUN_CANCELLED);
+        // The executor's own start now fails: the cancel was not lost.
+        assertThat(code(h.engine.publish("r2", EventDraft.of(EventTypes.RUN_STARTED, Json.object()))))
+                .isEqualTo(ErrorCode.RUN_CLOSED);
+    }
+
+    @Test
+    void pauseAndResume_appendLifecycleEvents_andUpdateStatus() {
+        start("r3");
+        assertThat(h.control.pause("r3", "c1").toCompletableFuture().join().type()).isEqualTo(EventTypes.RUN_PAUSED);
+        assertThat(h.engine.info("r3").orElseThrow().status().wire()).isEqualTo("paused");
+        assertThat(h.control.resume("r3", "c1").toCompletableFuture().join().type()).isEqualTo(EventTypes.RUN_RESUMED);
+        assertThat(h.engine.info("r3").orElseThrow().status().wire()).isEqualTo("running");
+    }
+
+    @Test
+    void decide_validatesAnswers_firstWins_laterAreClosed() {
+        start("r4");
+        request("r4", "d1", "[\"approve\",\"reject\"]", "\"approve\"", 0, false);
+        assertThat(code(h.control.decide("r4", "zz", TextNode.valueOf("approve"), "c1"))).isEqualTo(ErrorCode.DECISION_NOT_FOUND);
+        assertThat(code(h.control.decide("r4", "d1", TextNode.valueOf("maybe"), "c1"))).isEqualTo(ErrorCode.INVALID_CHOICE);
+        assertThat(code(h.control.decide("r4", "d1", TextNode.valueOf("skip"), "c1"))).isEqualTo(ErrorCode.INVALID_CHOICE);
+        assertThat(code(h.control.decide("r4", "d1", null, "c1"))).isEqualTo(ErrorCode.INVALID_CHOICE);
+        Event e = h.control.decide("r4", "d1", TextNode.valueOf("reject"), "alice").toCompletableFuture().join();
+        assertThat(e.type()).isEqualTo(EventTypes.DECISION_RESOLVED);
+        assertThat(e.dataNode().path("choice").asText()).isEqualTo("reject");
+        assertThat(e.dataNode().path("by").asText()).isEqualTo("alice");
+        assertThat(e.dataNode().path("decision").asText()).isEqualTo("d1");
+        assertThat(code(h.control.decide("r4", "d1", TextNode.valueOf("approve"), "bob"))).isEqualTo(ErrorCode.DECISION_CLOSED);
+        assertThat(h.types("r4").stream().filter(EventTypes.DECISION_RESOLVED::equals)).hasSize(1);
+    }
+
+    @Test
+    void decide_freeFormSkipAndObjectOptions() {
+        start("r5");
+        request("r5", "free", "[]", null, 0, false);
+        assertThat(h.control.decide("r5", "free", Json.parse("{\"text\":\"anything\"}"), "c").toCompletableFuture().join()
+                .dataNode().path("choice").path("text").asText()).isEqualTo("anything");
+        request("r5", "sk", "[\"a\"]", null, 0, true);
+        assertThat(h.control.decide("r5", "sk", TextNode.valueOf("skip"), "c").toCompletableFuture().join()
+                .dataNode().path("skipped").asBoolean()).isTrue();
+        request("r5", "obj", "[{\"id\":\"x\",\"label\":\"X\"}]", null, 0, false);
+        assertThat(code(h.control.decide("r5", "obj", TextNode.valueOf("x"), "c"))).isNull();
+    }
+
+    @Test
+    void decide_concurrentAnswers_exactlyOneWins() throws Exception {
+        start("r6");
+        request("r6", "d", "[\"a\",\"b\"]", null, 0, false);
+        int n = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger won = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String who = "c" + i;
+            Thread t = new Thread(() -> {
+                try { go.await(); } catch (InterruptedException e) { return; }
+                ErrorCode c = code(h.control.decide("r6", "d", TextNode.valueOf("a"), who));
+                if (c == null) won.incrementAndGet();
+                else if (c == ErrorCode.DECISION_CLOSED) closed.incrementAndGet();
+            });
+            t.start();
+            threads.add(t);
+        }
+        go.countDown();
+        for (Thread t : threads) t.join();
+        assertThat(won.get()).isEqualTo(1);
+        assertThat(closed.get()).isEqualTo(n - 1);
+        assertThat(h.types("r6").stream().filter(EventTypes.DECISION_RESOLVED::equals)).hasSize(1);
+    }
+
+    @Test
+    void timeout_withDefault_resolvesWithDefaultByTimeout() throws Exception {
+        start("r7");
+        CompletableFuture<Event> waiter = h.control.awaitDecision("r7", "d");
+        request("r7", "d", "[\"a\",\"b\"]", "\"b\"", 0.2, false);
+        assertThat(h.control.pendingDecisions("r7")).isEqualTo(1);
+        Event e = waiter.get(5, TimeUnit.SECONDS);
+        assertThat(e.dataNode().path("choice").asText()).isEqualTo("b");
+        assertThat(e.dataNode().path("by").asText()).isEqualTo(StreamControl.BY_TIMEOUT);
+        assertThat(e.dataNode().path("timed_out").asBoolean()).isTrue();
+        assertThat(code(h.control.decide("r7", "d", TextNode.valueOf("a"), "late"))).isEqualTo(ErrorCode.DECISION_CLOSED);
+    }
+
+    @Test
+    void timeout_withoutDefault_resolvesTimedOutWithNoChoice() {
+        start("r8");
+        request("r8", "d", "[\"a\"]", null, 0.1, false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.types("r8").contains(EventTypes.DECISION_RESOLVED));
+        ObjectNode data = h.events("r8").get(2).dataNode();
+        assertThat(data.has("choice")).isFalse();
+        assertThat(data.path("timed_out").asBoolean()).isTrue();
+    }
+
+    @Test
+    void answerBeforeTimeout_cancelsTheTimer() throws Exception {
+        start("r9");
+        request("r9", "d", "[\"a\"]", "\"a\"", 0.2, false);
+        h.control.decide("r9", "d", TextNode.valueOf("a"), "human").toCompletableFuture().join();
+        Thread.sleep(400);
+        assertThat(h.types("r9").stream().filter(EventTypes.DECISION_RESOLVED::equals)).hasSize(1);
+    }
+
+    @Test
+    void runEnd_failsDecisionWaiters() {
+        start("r10");
+        CompletableFuture<Event> waiter = h.control.awaitDecision("r10", "d");
+        request("r10", "d", "[\"a\"]", null, 0, false);
+        h.control.cancel("r10", "c", null).toCompletableFuture().join();
+        await().atMost(Duration.ofSeconds(5)).until(waiter::isDone);
+        assertThat(waiter).isCompletedExceptionally();
+        assertThat(h.control.pendingDecisions("r10")).isZero();
+    }
+
+    @Test
+    void resolvedByRemoteProducer_closesTheDecision() throws Exception {
+        start("r11");
+        CompletableFuture<Event> waiter = h.control.awaitDecision("r11", "d");
+        request("r11", "d", "[\"a\"]", null, 0, false);
+        ObjectNode r = Json.object();
+        r.put("decision", "d");
+        r.put("choice", "a");
+        r.put("by", "remote");
+        h.engine.publish("r11", EventDraft.of(EventTypes.DECISION_RESOLVED, r)).toCompletableFuture().join();
+        assertThat(waiter.get(5, TimeUnit.SECONDS).dataNode().path("by").asText()).isEqualTo("remote");
+        assertThat(code(h.control.decide("r11", "d", TextNode.valueOf("a"), "c"))).isEqualTo(ErrorCode.DECISION_CLOSED);
+    }
+}
