@@ -19,7 +19,7 @@ export class DecisionCard {
       return h("button", { class: "option" + (isDefault ? " default" : ""), "data-choice": compact(value),
         onclick: () => this.choose(value) }, compact(label), isDefault ? " (default)" : "");
     });
-    if (d.can_skip) this.buttons.push(h("button", { class: "option skip", onclick: () => this.choose(null) }, "Skip"));
+    if (d.can_skip) this.buttons.push(h("button", { class: "option skip", onclick: () => this.choose("skip") }, "Skip"));
     this.el = h("section", { class: "decision open", "data-decision": d.decision ?? "" },
       h("div", { class: "decision-head" }, h("h2", {}, "🤔 Your decision"), this.ring, this.countdown),
       h("p", { class: "prompt" }, compact(d.prompt ?? d.question ?? d.decision ?? "")),

@@ -91,6 +91,7 @@ export class RuncastClient extends EventTarget {
     this._ws = null;
     this._nextId = 1;
     this._pending = new Map(); // request id -> {resolve, reject, timer, frame, sent}
+    this._subIds = new Map();  // subscribe request id -> run, to match an error answer to its run
     this._timers = {};
     this._lastHeard = 0;
     this._onOnline = () => { if (this.state === "reconnecting") this._retryNow(); };
@@ -266,7 +267,9 @@ export class RuncastClient extends EventTarget {
 
   _sendSubscribe(sub) {
     sub.ready = false;
-    const frame = { op: "subscribe", run: sub.run };
+    const id = this._nextId++;
+    this._subIds.set(id, sub.run);
+    const frame = { op: "subscribe", id, run: sub.run };
     if (sub.lastSeq > 0) frame.since = sub.lastSeq;
     if (sub.epoch) frame.epoch = sub.epoch;
     if (sub.types) frame.types = sub.types;
@@ -281,6 +284,7 @@ export class RuncastClient extends EventTarget {
   }
 
   _onSubscribed(f) {
+    this._subIds.delete(f.id);
     const sub = this.subs.get(f.run);
     if (!sub) return this._resolve(f);
     const asked = sub.lastSeq;
@@ -325,10 +329,12 @@ export class RuncastClient extends EventTarget {
       p.reject(err);
       return;
     }
-    const sub = f.run ? this.subs.get(f.run) : null;
+    const run = this._subIds.get(f.id) ?? f.run;
+    this._subIds.delete(f.id);
+    const sub = run ? this.subs.get(run) : null;
     if (sub) {
       // A subscription the server refused (bad run id, limit): stop retrying it.
-      if (f.code !== "already_subscribed") { this.subs.delete(f.run); sub.done = true; }
+      if (f.code !== "already_subscribed") { this.subs.delete(run); sub.done = true; }
       sub.handlers.onError?.(err);
     }
     this.dispatchEvent(new CustomEvent("servererror", { detail: f }));
