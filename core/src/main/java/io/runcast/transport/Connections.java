@@ -1,0 +1,42 @@
+package io.runcast.transport;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The live connections of this server, for {@code GET /api/clients} and health. Thread-safe. */
+public final class Connections {
+    /** One connection as reported to operators. */
+    public record Client(String connection, String transport, String remote, Instant connected, Set<String> runs) {}
+
+    private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
+    private final AtomicLong counter = new AtomicLong();
+
+    /** A new connection id: short, unique per server process. */
+    public String nextId(String prefix) {
+        return prefix + Long.toString(counter.incrementAndGet(), 36) + "-" + Long.toString(System.nanoTime() & 0xffffff, 36);
+    }
+
+    /** Registers a connection; {@code runs} is the connection's own live set of subscribed runs. */
+    public void add(String id, String transport, String remote, Set<String> runs) {
+        clients.put(id, new Client(id, transport, remote, Instant.now(), runs));
+    }
+
+    public void remove(String id) {
+        clients.remove(id);
+    }
+
+    public int size() {
+        return clients.size();
+    }
+
+    public List<Client> list() {
+        List<Client> out = new ArrayList<>(clients.values());
+        out.sort(Comparator.comparing(Client::connected));
+        return out;
+    }
+}

@@ -1,0 +1,128 @@
+package io.runcast.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.runcast.protocol.CloseCode;
+import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * One connection's outbound queue, fed from any thread, drained on the channel's event loop.
+ *
+ * <p>Why a queue of our own rather than {@code channel.writeAndFlush} per message: a drain writes
+ * everything waiting and flushes once, so a connection with several events waiting gets them in one
+ * gathering write; and the byte count lets a connection that cannot keep up be cut off (close code
+ * 4000, "resume from history") before it grows the server's memory — the other connections never wait
+ * for it. Payloads are shared, never copied per connection: the same bytes go to every subscriber.
+ */
+public final class Outbound {
+    private final Channel channel;
+    private final long limitBytes;
+    private final Function<byte[], Object> wrap;
+    private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+
+    /**
+     * @param wrap turns a payload into the message written to the pipeline (a WebSocket text frame,
+     *             or a ByteBuf for SSE)
+     */
+    public Outbound(Channel channel, long limitBytes, Function<byte[], Object> wrap) {
+        this.channel = channel;
+        this.limitBytes = limitBytes;
+        this.wrap = wrap;
+    }
+
+    /** For WebSocket connections: each payload is one text frame. */
+    public static Outbound webSocket(Channel channel, long limitBytes) {
+        return new Outbound(channel, limitBytes, bytes -> new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+    }
+
+    public void send(String text) {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Queues a payload; never blocks. Over the limit, the connection is closed as too slow instead. */
+    public void send(byte[] payload) {
+        if (closing.get()) return;
+        long pending = queuedBytes.addAndGet(payload.length) + socketPending();
+        if (pending > limitBytes) {
+            queuedBytes.addAndGet(-payload.length);
+            tooSlow();
+            return;
+        }
+        queue.add(payload);
+        if (scheduled.compareAndSet(false, true)) channel.eventLoop().execute(drainTask);
+    }
+
+    /** Bytes waiting here and in the socket's outbound buffer. */
+    public long pendingBytes() {
+        return queuedBytes.get() + socketPending();
+    }
+
+    /** True while the connection drains comfortably (below half its limit and writable). */
+    public boolean writable() {
+        return !closing.get() && channel.isActive() && pendingBytes() < limitBytes / 2;
+    }
+
+    public boolean isClosing() {
+        return closing.get();
+    }
+
+    /** Drops everything queued and closes the WebSocket with the slow-consumer code. */
+    public void tooSlow() {
+        close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.reason());
+    }
+
+    /**
+     * Closes with a code, after whatever is already queued when {@code code} is not the slow-consumer
+     * code (so error frames explaining the close still arrive), at once otherwise.
+     */
+    public void close(CloseCode code, String reason) {
+        if (!closing.compareAndSet(false, true)) return;
+        channel.eventLoop().execute(() -> {
+            if (code == CloseCode.SLOW_CONSUMER) {
+                queue.clear();
+                queuedBytes.set(0);
+            } else {
+                drainNow();
+            }
+            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+            // a client that does not read will never let the close frame out; do not wait on it forever
+            channel.eventLoop().schedule(() -> { channel.close(); }, 2, TimeUnit.SECONDS);
+        });
+    }
+
+    private void drain() {
+        scheduled.set(false);
+        if (closing.get()) return;
+        drainNow();
+    }
+
+    private void drainNow() {
+        byte[] next;
+        int written = 0;
+        while ((next = queue.poll()) != null) {
+            queuedBytes.addAndGet(-next.length);
+            channel.write(wrap.apply(next), channel.voidPromise());
+            written++;
+        }
+        if (written > 0) channel.flush();
+    }
+
+    private long socketPending() {
+        ChannelOutboundBuffer buf = channel.unsafe().outboundBuffer();
+        return buf == null ? 0 : buf.totalPendingWriteBytes();
+    }
+}

@@ -1,0 +1,58 @@
+package io.runcast.transport.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.runcast.event.Json;
+import io.runcast.protocol.ErrorCode;
+import io.runcast.protocol.RuncastException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+
+/** Writing HTTP answers: JSON bodies, the structured error shape, keep-alive handling. */
+final class HttpReplies {
+    private HttpReplies() {}
+
+    static void json(ChannelHandlerContext ctx, boolean keepAlive, int status, Object body) {
+        byte[] bytes = body instanceof byte[] b ? b : (body instanceof String s ? s : Json.write(body)).getBytes(StandardCharsets.UTF_8);
+        send(ctx, keepAlive, status, "application/json; charset=utf-8", bytes);
+    }
+
+    static void send(ChannelHandlerContext ctx, boolean keepAlive, int status, String contentType, byte[] bytes) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(bytes));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        if (keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(res);
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static void error(ChannelHandlerContext ctx, boolean keepAlive, ErrorCode code, String message) {
+        ObjectNode body = Json.object();
+        body.putObject("error").put("code", code.wire()).put("message", message);
+        json(ctx, keepAlive, code.httpStatus(), body);
+    }
+
+    static void error(ChannelHandlerContext ctx, boolean keepAlive, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof RuncastException re) error(ctx, keepAlive, re.code(), re.getMessage());
+        else {
+            org.slf4j.LoggerFactory.getLogger(HttpReplies.class).warn("request failed", cause);
+            error(ctx, keepAlive, ErrorCode.INTERNAL, "internal error");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.runcast.hub;
+
+import io.runcast.protocol.RuncastException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Records what the hub delivers, in order. */
+final class RecordingSink implements Sink {
+    final List<Long> seqs = new CopyOnWriteArrayList<>();
+    final List<String> types = new CopyOnWriteArrayList<>();
+    final AtomicReference<Subscribed> subscribed = new AtomicReference<>();
+    final CountDownLatch ended = new CountDownLatch(1);
+    final AtomicReference<RuncastException> failure = new AtomicReference<>();
+    volatile boolean writable = true;
+    volatile String slow;
+
+    @Override public void subscribed(Subscription s, Subscribed info) {
+        if (!seqs.isEmpty()) throw new AssertionError("subscribed after events");
+        subscribed.set(info);
+    }
+    @Override public void event(Subscription s, EncodedEvent e) {
+        if (subscribed.get() == null) throw new AssertionError("event before subscribed");
+        seqs.add(e.seq());
+        types.add(e.event().type());
+    }
+    @Override public void end(Subscription s, long seq) { ended.countDown(); }
+    @Override public void failed(Subscription s, RuncastException e) { failure.set(e); }
+    @Override public boolean writable() { return writable; }
+    @Override public void tooSlow(String why) { slow = why; }
+}
