@@ -172,6 +172,7 @@ class DashboardTest {
         page.waitForFunction("r => document.querySelector(`tr[data-run='${r}'] .bar`).getAttribute('aria-valuenow') === '70'", run);
         assertThat(page.locator("tbody tr").first().getAttribute("data-run")).isEqualTo(run); // newest first
         assertThat(page.locator("tr[data-run='list-done'] .badge").textContent()).isEqualTo("completed");
+        pause(2500); // let the bar's transition and the next poll settle for the picture
         Browser.screenshot(page, "run-list");
         page.setViewportSize(390, 844);
         Browser.screenshot(page, "run-list-phone");
@@ -205,6 +206,24 @@ class DashboardTest {
         assertThat(resolved.dataNode().path("choice").asText()).isEqualTo("revise");
         assertThat(resolved.dataNode().path("decision").asText()).isEqualTo("plan-ok");
         Browser.screenshot(page, "decision-resolved");
+    }
+
+    @Test
+    void autoScroll_followsNewEvents_untilTheReaderScrollsUp() {
+        String run = "scroll-1";
+        for (int i = 1; i <= 60; i++) pub(run, "agent.thinking", data("content", "line " + i));
+        openRun(run);
+        waitDelivered(run, 60);
+        page.waitForFunction("() => { const t = document.getElementById('timeline'); return t.scrollTop + t.clientHeight >= t.scrollHeight - 30; }");
+        page.evaluate("() => { const t = document.getElementById('timeline'); t.scrollTop = 0; t.dispatchEvent(new Event('scroll')); }");
+        for (int i = 61; i <= 65; i++) pub(run, "agent.thinking", data("content", "line " + i));
+        waitDelivered(run, 65);
+        assertThat(((Number) page.evaluate("() => document.getElementById('timeline').scrollTop")).intValue()).isZero();
+        assertThat(page.locator(".more").textContent()).isEqualTo("↓ 5 new");
+        Browser.screenshot(page, "autoscroll-paused");
+        page.locator(".more").click();
+        page.waitForFunction("() => { const t = document.getElementById('timeline'); return t.scrollTop + t.clientHeight >= t.scrollHeight - 30; }");
+        assertThat(page.locator(".more").isVisible()).isFalse();
     }
 
     @Test
