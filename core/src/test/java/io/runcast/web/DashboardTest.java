@@ -307,6 +307,29 @@ class DashboardTest {
         Browser.screenshot(page, "network-restored-complete");
     }
 
+    @Test
+    void silentNetwork_isNoticedByTheHeartbeatWatchdog_andTheRunCatchesUp() {
+        String run = "silent-1";
+        page.navigate("http://127.0.0.1:" + proxy.port() + "/#/runs/" + run);
+        page.locator("#conn.open").waitFor();
+        pub(run, "agent.thinking", data("content", "before"));
+        waitDelivered(run, 1);
+        proxy.freeze(true); // no close, no error: only silence (server heartbeat is 2 s, so ~5 s)
+        try {
+            pub(run, "agent.thinking", data("content", "during"));
+            page.locator("#conn.reconnecting").waitFor();
+        } finally {
+            proxy.freeze(false);
+            proxy.cutAll();
+        }
+        pub(run, "run.completed", data());
+        waitDelivered(run, 3);
+        page.locator("#run-status.completed").waitFor();
+        @SuppressWarnings("unchecked")
+        List<Number> delivered = (List<Number>) page.evaluate("r => window.runcast.delivered[r]", run);
+        assertThat(delivered.stream().map(Number::longValue).toList()).containsExactly(1L, 2L, 3L);
+    }
+
     private void waitDelivered(String run, int n) {
         page.waitForFunction("([r, n]) => (window.runcast.delivered[r] || []).length >= n", List.of(run, n));
     }
