@@ -3,6 +3,8 @@ package io.runcast.server;
 import io.runcast.config.RuncastConfig;
 import io.runcast.store.EventStore;
 import io.runcast.store.memory.MemoryEventStore;
+import io.runcast.store.sqlite.SqliteEventStore;
+import io.runcast.store.sqlite.SyncPolicy;
 
 /** Opens the store a configuration names. */
 public final class Stores {
@@ -11,7 +13,7 @@ public final class Stores {
     public static EventStore open(RuncastConfig config) {
         return switch (config.store()) {
             case "memory" -> new MemoryEventStore(config.retention());
-            default -> new MemoryEventStore(config.retention()); // replaced by SQLite when the durable store lands
+            default -> SqliteEventStore.open(config.dataDir(), config.retention(), SyncPolicy.parse(config.sync()));
         };
     }
 }

@@ -14,9 +14,12 @@ import io.runcast.store.Retention;
 import io.runcast.store.RunInfo;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class MemoryEventStore implements EventStore {
     private final ConcurrentHashMap<String, RunLog> runs = new ConcurrentHashMap<>();
     private final Retention retention;
+    private final Clock clock;
     private final ScheduledExecutorService sweeper;
     private volatile CommitListener listener = CommitListener.NONE;
     private volatile boolean closed;
@@ -42,7 +46,13 @@ public final class MemoryEventStore implements EventStore {
     }
 
     public MemoryEventStore(Retention retention) {
+        this(retention, Clock.systemUTC());
+    }
+
+    /** With the clock that stamps events and drives retention (tests move it forward). */
+    public MemoryEventStore(Retention retention, Clock clock) {
         this.retention = retention;
+        this.clock = clock;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "runcast-memory-retention");
             t.setDaemon(true);
@@ -65,7 +75,7 @@ public final class MemoryEventStore implements EventStore {
                 RunLog log = runs.computeIfAbsent(run, r -> new RunLog(r, retention.maxEventsPerRun()));
                 synchronized (log) {
                     if (log.removed) continue; // raced with expiry; the next loop creates it anew
-                    return CompletableFuture.completedFuture(log.append(drafts, retention, listener));
+                    return CompletableFuture.completedFuture(log.append(drafts, retention, listener, clock));
                 }
             }
         } catch (RuntimeException e) {
@@ -116,7 +126,7 @@ public final class MemoryEventStore implements EventStore {
 
     /** Trims by age, forgets old idempotency keys and removes expired closed runs. */
     void sweep() {
-        sweep(Clock.systemUTC().instant());
+        sweep(clock.instant());
     }
 
     void sweep(Instant now) {
@@ -150,29 +160,42 @@ public final class MemoryEventStore implements EventStore {
             this.events = new EventRing(capacity);
         }
 
-        List<Appended> append(List<EventDraft> drafts, Retention retention, CommitListener listener) {
-            if (status.isClosed()) throw Drafts.closed(run);
-            Instant now = Drafts.now();
+        List<Appended> append(List<EventDraft> drafts, Retention retention, CommitListener listener, Clock clock) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            if (updatedAt != null && now.isBefore(updatedAt)) now = updatedAt; // per-run time never goes backwards
+            Instant notBefore = now.minus(retention.idempotencyWindow());
+            boolean keysOn = !retention.idempotencyWindow().isZero();
             List<Appended> result = new ArrayList<>(drafts.size());
             List<Event> fresh = new ArrayList<>(drafts.size());
+            Map<String, Event> ownKeys = new HashMap<>();
             for (EventDraft d : drafts) {
-                Event original = d.key() == null ? null : keys.get(d.key());
-                if (original != null) {
-                    result.add(new Appended(original, true));
-                    continue;
+                String key = keysOn ? d.key() : null;
+                if (key != null) {
+                    Event original = ownKeys.get(key);
+                    if (original == null) {
+                        original = keys.get(key);
+                        if (original != null && original.time().isBefore(notBefore)) original = null;
+                    }
+                    if (original != null) {
+                        result.add(new Appended(original, true));
+                        continue;
+                    }
                 }
                 Event e = Drafts.toEvent(run, head + fresh.size() + 1, d, now);
                 fresh.add(e);
                 result.add(new Appended(e, false));
+                if (key != null) ownKeys.put(key, e);
             }
+            // a retry whose every draft is a duplicate gets its answer even after the run has closed
             if (fresh.isEmpty()) return result;
+            if (status.isClosed()) throw Drafts.closed(run);
             for (Event e : fresh) {
                 events.add(e);
                 status = status.after(e.type());
             }
-            for (int i = 0; i < drafts.size(); i++) {
-                String key = drafts.get(i).key();
-                if (key != null && !result.get(i).duplicate()) keys.put(key, result.get(i).event());
+            for (Map.Entry<String, Event> k : ownKeys.entrySet()) {
+                keys.remove(k.getKey()); // re-insert so that insertion order stays time order
+                keys.put(k.getKey(), k.getValue());
             }
             head += fresh.size();
             if (createdAt == null) createdAt = now;

@@ -1,0 +1,198 @@
+package io.runcast.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runcast.event.Event;
+import io.runcast.event.RunStatus;
+import io.runcast.protocol.ErrorCode;
+import io.runcast.protocol.RuncastException;
+import io.runcast.store.Appended;
+import io.runcast.store.EventStore;
+import io.runcast.store.EventStoreContract;
+import io.runcast.store.Retention;
+import io.runcast.store.RunInfo;
+import io.runcast.store.TestClock;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteEventStoreTest extends EventStoreContract {
+    @TempDir
+    Path tmp;
+    private final AtomicInteger dirs = new AtomicInteger();
+
+    @Override
+    protected EventStore create(Retention retention, TestClock clock) {
+        return SqliteEventStore.open(tmp.resolve("data" + dirs.incrementAndGet()), retention, SyncPolicy.FULL, clock);
+    }
+
+    @Override
+    protected void sweep(EventStore store) {
+        ((SqliteEventStore) store).sweep().join();
+    }
+
+    private SqliteEventStore openAt(Path dir) {
+        return SqliteEventStore.open(dir, Retention.DEFAULT, SyncPolicy.FULL, clock);
+    }
+
+    @Test
+    void restart_bringsBackRunsSeqsEpochsStatusEventsAndKeys() {
+        Path dir = tmp.resolve("restart");
+        List<Event> before;
+        RunInfo doneBefore;
+        RunInfo openBefore;
+        try (SqliteEventStore store = openAt(dir)) {
+            append(store, "done", draft("run.started", "{}"), step(1).withKey("k1"), draft("run.completed", "{}"));
+            append(store, "open", draft("run.started", "{}"), draft("run.paused", "{}"));
+            appendSteps(store, "open", 5);
+            before = all(store, "done");
+            doneBefore = store.info("done").orElseThrow();
+            openBefore = store.info("open").orElseThrow();
+        }
+        try (SqliteEventStore store = openAt(dir)) {
+            assertThat(all(store, "done")).isEqualTo(before);
+            assertThat(store.info("done")).contains(doneBefore);
+            assertThat(store.info("open")).contains(openBefore);
+            assertThat(store.info("open").orElseThrow().status()).isEqualTo(RunStatus.PAUSED);
+            assertThat(store.list(10, true)).extracting(RunInfo::run).containsExactly("open");
+            // seqs continue, the closed run stays closed, keys are still remembered
+            assertThat(append(store, "open", step(9)).get(0).event().seq()).isEqualTo(8);
+            assertThat(failureOf(store, "done", step(2))).isEqualTo(ErrorCode.RUN_CLOSED);
+            Appended retry = append(store, "done", step(1).withKey("k1")).get(0);
+            assertThat(retry.duplicate()).isTrue();
+            assertThat(retry.event()).isEqualTo(before.get(1));
+        }
+    }
+
+    @Test
+    void removedDataFile_givesRunsNewEpochs() throws Exception {
+        Path dir = tmp.resolve("removed");
+        String epoch;
+        try (SqliteEventStore store = openAt(dir)) {
+            appendSteps(store, "r", 3);
+            epoch = store.info("r").orElseThrow().epoch();
+        }
+        try (SqliteEventStore store = openAt(dir)) {
+            assertThat(store.info("r").orElseThrow().epoch()).isEqualTo(epoch); // a restart alone keeps it
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) if (p.getFileName().toString().startsWith("runcast.db")) Files.delete(p);
+        }
+        try (SqliteEventStore store = openAt(dir)) {
+            assertThat(store.info("r")).isEmpty();
+            assertThat(appendSteps(store, "r", 1)).isEqualTo(1);
+            assertThat(store.info("r").orElseThrow().epoch()).isNotEqualTo(epoch);
+        }
+    }
+
+    @Test
+    void garbageDataFile_failsAtOpenWithClearError() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("garbage"));
+        Files.writeString(dir.resolve("runcast.db"), "this is not a database, it is a shopping list\n".repeat(200));
+        assertThatThrownBy(() -> openAt(dir))
+                .isInstanceOf(RuncastException.class)
+                .satisfies(e -> assertThat(((RuncastException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                .satisfies(e -> System.out.println("garbage file: " + e.getMessage()))
+                .hasMessageContaining("data file " + dir.toAbsolutePath().resolve("runcast.db"))
+                .hasMessageContaining("is not a Runcast database or is corrupt");
+        assertThat(Files.size(dir.resolve("runcast.db"))).isEqualTo(9200); // left as it was, for the operator
+    }
+
+    @Test
+    void damagedPages_failAtOpenWithClearError() throws Exception {
+        Path dir = tmp.resolve("damaged");
+        try (SqliteEventStore store = openAt(dir)) {
+            for (int i = 0; i < 20; i++) appendSteps(store, "r" + i, 50);
+        }
+        Path file = dir.resolve("runcast.db");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            byte[] junk = new byte[raf.length() > 40_000 ? 20_000 : 2_000];
+            java.util.Arrays.fill(junk, (byte) 0x5a);
+            raf.seek(8192); // past the header page: the file still looks like SQLite, its b-trees do not
+            raf.write(junk);
+        }
+        assertThatThrownBy(() -> openAt(dir))
+                .isInstanceOf(RuncastException.class)
+                .satisfies(e -> System.out.println("damaged file: " + e.getMessage()))
+                .hasMessageContaining("is not a Runcast database or is corrupt");
+    }
+
+    @Test
+    void otherApplicationsSqliteFile_isRefused() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("foreign"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runcast.db"));
+             Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+        }
+        assertThatThrownBy(() -> openAt(dir)).isInstanceOf(RuncastException.class)
+                .hasMessageContaining("is not a Runcast database");
+    }
+
+    @Test
+    void secondStoreOnSameDirectory_isRefused() {
+        Path dir = tmp.resolve("shared");
+        try (SqliteEventStore store = openAt(dir)) {
+            assertThatThrownBy(() -> openAt(dir)).isInstanceOf(RuncastException.class).hasMessageContaining("in use");
+            appendSteps(store, "r", 1);
+        }
+        try (SqliteEventStore again = openAt(dir)) {
+            assertThat(again.info("r")).isPresent();
+        }
+    }
+
+    @Test
+    void groupCommit_batchesConcurrentProducersIntoFewTransactions() throws Exception {
+        SqliteEventStore store = (SqliteEventStore) open();
+        int producers = 64;
+        int appendsEach = 20;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            String run = "run" + (p % 8);
+            threads.add(new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < appendsEach; i++) append(store, run, step(i));
+            }));
+        }
+        threads.forEach(Thread::start);
+        SqliteEventStore.Stats before = store.stats();
+        start.countDown();
+        for (Thread t : threads) t.join();
+        SqliteEventStore.Stats after = store.stats();
+        long commits = after.commits() - before.commits();
+        long appends = after.appends() - before.appends();
+        System.out.printf("group commit: %d appends from %d producers in %d transactions (%.1f per commit)%n",
+                appends, producers, commits, (double) appends / commits);
+        assertThat(appends).isEqualTo((long) producers * appendsEach);
+        assertThat(commits).isLessThan(appends / 4);
+        for (int r = 0; r < 8; r++) assertThat(all(store, "run" + r)).hasSize(producers / 8 * appendsEach);
+    }
+
+    @Test
+    void close_flushesAppendsAlreadyAccepted() {
+        Path dir = tmp.resolve("flush");
+        List<CompletableFuture<List<Appended>>> futures = new ArrayList<>();
+        try (SqliteEventStore store = openAt(dir)) {
+            for (int i = 0; i < 500; i++) futures.add(store.append("r", List.of(step(i))).toCompletableFuture());
+        }
+        futures.forEach(CompletableFuture::join);
+        try (SqliteEventStore store = openAt(dir)) {
+            assertThat(store.info("r").orElseThrow().head()).isEqualTo(500);
+        }
+    }
+}
