@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code runcast} command line: {@code serve}, {@code demo} and the client commands. */
 @Command(name = "runcast", mixinStandardHelpOptions = true, version = "runcast " + io.runcast.server.Services.VERSION,
         description = "Real-time streaming for AI agent runs.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, TailCommand.class, PublishCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());

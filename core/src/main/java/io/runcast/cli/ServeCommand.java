@@ -21,9 +21,17 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void awaitShutdown(RuncastServer server) throws InterruptedException {
+    /** Blocks until the JVM is asked to stop, then closes {@code first} and then the server. */
+    static void awaitShutdown(RuncastServer server, AutoCloseable... first) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (AutoCloseable c : first) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("runcast: while stopping: " + e);
+                }
+            }
             server.close();
             done.countDown();
         }, "runcast-shutdown"));

@@ -84,6 +84,17 @@ class HubTest {
     }
 
     @Test
+    void liveEvent_isEncodedOnce_sameBytesToEverySubscriber() {
+        RecordingSink a = new RecordingSink(), b = new RecordingSink();
+        hub.subscribe("once", null, null, TypeFilter.ALL, a, null);
+        hub.subscribe("once", null, null, TypeFilter.ALL, b, null);
+        await().until(() -> a.subscribed.get() != null && b.subscribed.get() != null);
+        append("once", "agent.thinking");
+        await().until(() -> a.frames.size() == 1 && b.frames.size() == 1);
+        assertThat(a.frames.get(0)).isSameAs(b.frames.get(0));
+    }
+
+    @Test
     void typeFilter_deliversOnlyMatchingAndTerminal() throws Exception {
         RecordingSink sink = new RecordingSink();
         hub.subscribe("f", null, null, TypeFilter.of(List.of("tool.*")), sink, null);

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RecordingSink implements Sink {
     final List<Long> seqs = new CopyOnWriteArrayList<>();
     final List<String> types = new CopyOnWriteArrayList<>();
+    final List<byte[]> frames = new CopyOnWriteArrayList<>();
     final AtomicReference<Subscribed> subscribed = new AtomicReference<>();
     final CountDownLatch ended = new CountDownLatch(1);
     final AtomicReference<RuncastException> failure = new AtomicReference<>();
@@ -24,6 +25,7 @@ final class RecordingSink implements Sink {
         if (subscribed.get() == null) throw new AssertionError("event before subscribed");
         seqs.add(e.seq());
         types.add(e.event().type());
+        frames.add(e.frame());
     }
     @Override public void end(Subscription s, long seq) { ended.countDown(); }
     @Override public void failed(Subscription s, RuncastException e) { failure.set(e); }

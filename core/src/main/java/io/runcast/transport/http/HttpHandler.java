@@ -92,14 +92,13 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         ChannelPipeline p = ctx.pipeline();
         hs.handshake(ctx.channel(), req).addListener(f -> {
-            if (!f.isSuccess()) {
-                ctx.close();
-                return;
-            }
-            if (p.get("idle") != null) p.remove("idle");
-            p.addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(hardLimit));
-            p.replace(this, "ws-session", new WsSession(services, services.connections().nextId("c")));
+            if (!f.isSuccess()) ctx.close();
         });
+        // Installed at once, not when the handshake write completes: a client may send its first frame
+        // right behind the upgrade request, and those bytes must find the session waiting.
+        if (p.get("idle") != null) p.remove("idle");
+        p.addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(hardLimit));
+        p.replace(this, "ws-session", new WsSession(services, services.connections().nextId("c")));
     }
 
     @Override

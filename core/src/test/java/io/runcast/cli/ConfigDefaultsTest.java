@@ -1,0 +1,60 @@
+package io.runcast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.runcast.config.RuncastConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ConfigDefaultsTest {
+    private static RuncastConfig parse(Map<String, String> env, String yaml, String... args) throws Exception {
+        var tree = yaml == null ? null : new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        ServeCommand cmd = new ServeCommand();
+        CommandLine cli = new CommandLine(cmd);
+        cli.setDefaultValueProvider(new ConfigDefaults(env, tree));
+        cli.parseArgs(args);
+        return cmd.options.toConfig();
+    }
+
+    @Test
+    void defaults_whenNothingGiven() throws Exception {
+        RuncastConfig c = parse(Map.of(), null);
+        assertThat(c.port()).isEqualTo(8000);
+        assertThat(c.store()).isEqualTo("sqlite");
+        assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(c.retention().closedRunTtl()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void flagBeatsEnvBeatsYaml() throws Exception {
+        String yaml = "port: 7001\nidle-timeout: 90s\nstore: memory\n";
+        RuncastConfig c = parse(Map.of("RUNCAST_PORT", "7002", "RUNCAST_HEARTBEAT", "5s"), yaml, "--port", "7003");
+        assertThat(c.port()).isEqualTo(7003);
+        assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.store()).isEqualTo("memory");
+        assertThat(parse(Map.of("RUNCAST_PORT", "7002"), yaml).port()).isEqualTo(7002);
+        assertThat(parse(Map.of(), yaml).port()).isEqualTo(7001);
+    }
+
+    @Test
+    void badValues_clearMessages() {
+        assertThatThrownBy(() -> parse(Map.of(), null, "--store", "mongo")).hasMessageContaining("store must be sqlite or memory");
+        assertThatThrownBy(() -> parse(Map.of(), null, "--heartbeat", "soon")).hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> parse(Map.of(), null, "--port", "70000")).hasMessageContaining("port must be");
+    }
+
+    @Test
+    void durations() {
+        assertThat(ServerOptions.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ServerOptions.duration("x", "30m")).isEqualTo(Duration.ofMinutes(30));
+        assertThat(ServerOptions.duration("x", "7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(ServerOptions.duration("x", "12")).isEqualTo(Duration.ofSeconds(12));
+        assertThat(ServerOptions.duration("x", "0")).isEqualTo(Duration.ZERO);
+    }
+}
