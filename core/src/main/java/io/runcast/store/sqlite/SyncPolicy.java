@@ -22,14 +22,15 @@ import java.util.Locale;
 public enum SyncPolicy {
     /**
      * WAL + {@code synchronous=FULL}: the log is fsynced before every commit is acknowledged. An
-     * acknowledged event survives a process crash and a power loss. The default.
+     * acknowledged event survives a process crash and a power loss.
      */
     FULL("FULL"),
     /**
      * WAL + {@code synchronous=NORMAL}: a commit is handed to the operating system before it is
      * acknowledged, and the log is fsynced only at checkpoints. Survives a crash of the server
      * process (the OS still writes the data out); a power loss or kernel crash may roll the database
-     * back to an earlier, consistent commit, losing recently acknowledged events.
+     * back to an earlier, consistent commit, losing recently acknowledged events. The default: the
+     * server process is what usually dies, and this keeps every acknowledged event through that.
      */
     NORMAL("NORMAL"),
     /**
@@ -39,7 +40,7 @@ public enum SyncPolicy {
      */
     OFF("OFF");
 
-    public static final SyncPolicy DEFAULT = FULL;
+    public static final SyncPolicy DEFAULT = NORMAL;
 
     private final String pragma;
 
