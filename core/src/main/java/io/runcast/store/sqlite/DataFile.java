@@ -111,6 +111,8 @@ final class DataFile implements AutoCloseable {
                 st.execute("PRAGMA synchronous=" + sync.pragma());
                 st.execute("PRAGMA cache_size=-16000");
                 st.execute("PRAGMA temp_store=MEMORY");
+                st.execute("PRAGMA wal_autocheckpoint=0"); // the Checkpointer does it off the writer thread
+                st.execute("PRAGMA journal_size_limit=" + (64L << 20)); // a reset log is truncated to this
                 c.setAutoCommit(false);
                 st.execute("PRAGMA application_id=" + APPLICATION_ID);
                 st.execute("PRAGMA user_version=" + FORMAT);
@@ -125,6 +127,15 @@ final class DataFile implements AutoCloseable {
             closeQuietly(c);
             throw e;
         }
+    }
+
+    /** The checkpointer's connection: fsyncs as the writer's does. */
+    Connection openCheckpointer(SyncPolicy sync) throws SQLException {
+        Connection c = connect();
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA synchronous=" + sync.pragma());
+        }
+        return c;
     }
 
     /** A connection for the read path; WAL lets it read while the writer commits. */

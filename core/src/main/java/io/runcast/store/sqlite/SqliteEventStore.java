@@ -55,6 +55,9 @@ public final class SqliteEventStore implements EventStore {
     private final Reader reader;
     private final Writer writer;
     private final Thread writerThread;
+    private final Connection checkpointConnection;
+    private final Checkpointer checkpointer;
+    private final Thread checkpointThread;
     private final ExecutorService acks;
     private final LinkedBlockingQueue<Writer.Job> queue = new LinkedBlockingQueue<>();
     private final SyncPolicy sync;
@@ -81,28 +84,36 @@ public final class SqliteEventStore implements EventStore {
         this.file = file;
         this.sync = sync;
         Connection wc = null;
+        Connection cc = null;
         Reader r = null;
         try {
             wc = file.openWriter(sync);
+            cc = file.openCheckpointer(sync);
             r = new Reader(file, READ_CONNECTIONS);
             acks = Executors.newSingleThreadExecutor(daemon("runcast-sqlite-ack"));
             writer = new Writer(wc, queue, retention, clock, acks, SWEEP_INTERVAL.toNanos());
         } catch (SQLException e) {
             if (r != null) r.close();
+            DataFile.closeQuietly(cc);
             DataFile.closeQuietly(wc);
             file.close();
             throw new RuncastException(ErrorCode.UNAVAILABLE, "data file " + file.file
                     + " is not a Runcast database or is corrupt: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (r != null) r.close();
+            DataFile.closeQuietly(cc);
             DataFile.closeQuietly(wc);
             file.close();
             throw e;
         }
         this.writeConnection = wc;
         this.reader = r;
+        this.checkpointConnection = cc;
         this.writerThread = daemon("runcast-sqlite-writer").newThread(writer);
+        this.checkpointer = new Checkpointer(cc, () -> writer.stats().commits(), writer::requestLogRestart);
+        this.checkpointThread = daemon("runcast-sqlite-checkpoint").newThread(checkpointer);
         writerThread.start();
+        checkpointThread.start();
     }
 
     @Override
@@ -193,14 +204,18 @@ public final class SqliteEventStore implements EventStore {
             lifecycle.writeLock().unlock();
         }
         try {
+            checkpointer.stop();
+            checkpointThread.interrupt();
+            checkpointThread.join(TimeUnit.SECONDS.toMillis(10));
             writerThread.join(TimeUnit.SECONDS.toMillis(30));
             acks.shutdown();
             acks.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        DataFile.closeQuietly(checkpointConnection);
         reader.close();
-        DataFile.closeQuietly(writeConnection);
+        DataFile.closeQuietly(writeConnection); // the last connection: SQLite checkpoints and removes the log
         file.close();
     }
 

@@ -61,6 +61,8 @@ final class Writer implements Runnable {
     private final PreparedStatement insertKey;
     private final PreparedStatement findKey;
     private volatile CommitListener listener = CommitListener.NONE;
+    /** Set by the {@link Checkpointer} when the log has grown and only the writer can reset it. */
+    private volatile boolean restartLog;
 
     // statistics, written by this thread only
     private volatile long commits;
@@ -85,6 +87,25 @@ final class Writer implements Runnable {
                 WHERE k.run = ? AND k.key = ? AND k.time >= ?""");
         sweeper.findRunsOverLimit();
         c.commit();
+    }
+
+    void requestLogRestart() {
+        restartLog = true;
+    }
+
+    /**
+     * Checkpoints everything and makes the next commit start the log from its beginning. Done here,
+     * between two batches, because a checkpointer on another connection would rarely find the writer
+     * idle under sustained load, and the log would grow without bound.
+     */
+    private void restartLogIfAsked() {
+        if (!restartLog) return;
+        restartLog = false;
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(RESTART)");
+        } catch (SQLException e) {
+            log.warn("WAL restart failed, will retry: {}", e.getMessage());
+        }
     }
 
     void listener(CommitListener listener) {
@@ -124,6 +145,7 @@ final class Writer implements Runnable {
                     commitBatch(batch);
                     batch.clear();
                 }
+                restartLogIfAsked();
                 if (stopping) {
                     if (queue.isEmpty()) break; // close() enqueues Stop last: everything before it is flushed
                     continue;
