@@ -45,7 +45,7 @@ public final class SqliteEventStore implements EventStore {
     /** Pending appends beyond which producers are refused with LIMIT_EXCEEDED instead of queueing. */
     static final int MAX_QUEUED = 100_000;
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
-    static final int READ_CONNECTIONS = 4;
+    static final int READ_CONNECTIONS = 8; // Netty event loops and the hub's replay workers read at once
 
     /** Counters for metrics and tests: transactions committed, appends and events they carried. */
     public record Stats(long commits, long appends, long events) {}
