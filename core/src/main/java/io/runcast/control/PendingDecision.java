@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PendingDecision {
     final String id;
     volatile ObjectNode request;
+    /** The step and agent of the request, stamped on the resolution so it shows in the same place. */
+    volatile String step;
+    volatile String agent;
     /** Set once by whoever wins: an answer, the timeout, a committed decision.resolved, or the run's end. */
     final AtomicBoolean resolved = new AtomicBoolean();
     final CompletableFuture<Event> outcome = new CompletableFuture<>();

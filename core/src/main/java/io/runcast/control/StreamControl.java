@@ -225,6 +225,8 @@ public final class StreamControl implements RunControl, CommitListener {
         }
         PendingDecision d = decision(state, id);
         if (d.request != null) return; // a repeated request id: the first one stands
+        d.step = e.step();
+        d.agent = e.agent();
         d.request = data;
         double seconds = data.path("timeout_seconds").asDouble(0);
         if (seconds > 0 && !d.resolved.get()) {
@@ -282,7 +284,7 @@ public final class StreamControl implements RunControl, CommitListener {
 
     /** The idempotency key keeps a retried resolution from being appended twice. */
     private static EventDraft resolvedDraft(PendingDecision d, ObjectNode data) {
-        return EventDraft.of(EventTypes.DECISION_RESOLVED, data).withKey(keyFor(d.id));
+        return EventDraft.of(EventTypes.DECISION_RESOLVED, d.step, d.agent, data).withKey(keyFor(d.id));
     }
 
     private static String keyFor(String decision) {
