@@ -92,10 +92,12 @@ public final class StreamControl implements RunControl, CommitListener {
 
     /**
      * Adds a listener told of every committed event after the control has processed it (used by
-     * event handlers). It is called on the committing thread and must not block.
+     * event handlers). It is called on the committing thread and must not block. Close the returned
+     * handle to remove it.
      */
-    public void tap(CommitListener listener) {
+    public AutoCloseable tap(CommitListener listener) {
         taps.add(listener);
+        return () -> taps.remove(listener);
     }
 
     /** Number of decisions requested and not yet resolved on a run (for tests and health). */

@@ -171,6 +171,11 @@ final class Execution implements RunExecution, RunObserver {
     private void attempt(Step s, int n, long stepStart) {
         Attempt a = new Attempt(s, n, stepStart);
         attempts.add(a);
+        // Pairs with cancelRequested (flag, then stopAll over attempts): one of the two sees the other.
+        if (ended || cancelled) {
+            attempts.remove(a);
+            return;
+        }
         StepContext ctx = new StepContext(this, a);
         a.task = owner.workers().submit(() -> {
             if (a.dead()) return;
@@ -181,6 +186,8 @@ final class Execution implements RunExecution, RunObserver {
                 a.result.completeExceptionally(t);
             }
         });
+        // abort() may have run before a.task was set; one of us two cancels the task (dead and task are volatile).
+        if (a.dead()) a.task.cancel(true);
         Duration timeout = s.timeout() != null ? s.timeout() : owner.config().stepTimeout();
         a.timer = owner.timers().schedule(() -> a.abort(new StepTimeoutException(s.id(), n, timeout)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);

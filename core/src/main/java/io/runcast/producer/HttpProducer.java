@@ -106,6 +106,10 @@ public final class HttpProducer implements RunProducer {
                 inFlight = true;
             }
             if (start) sendNext();
+            if (keyed.isTerminal()) {
+                // The run is over once this lands: forget its queue so a long-lived producer does not grow.
+                p.seq.whenComplete((v, e) -> senders.remove(run, this));
+            }
             return p.seq;
         }
 
