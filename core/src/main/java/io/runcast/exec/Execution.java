@@ -278,8 +278,25 @@ final class Execution implements RunExecution, RunObserver {
     }
 
     private void appendTerminal(EventDraft draft) {
+        appendTerminal(draft, 1);
+    }
+
+    /** The end must be recorded: a full or briefly unavailable store is retried (10 tries, ~5 s) before giving up. */
+    private void appendTerminal(EventDraft draft, int attempt) {
         emit(draft).whenComplete((seq, err) -> {
-            if (err != null) appendFailed(err);
+            if (err == null) return;
+            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            boolean transientError = c instanceof RuncastException r
+                    && (r.code() == ErrorCode.LIMIT_EXCEEDED || r.code() == ErrorCode.UNAVAILABLE);
+            if (transientError && attempt < 10) {
+                try {
+                    owner.timers().schedule(() -> appendTerminal(draft, attempt + 1), 50L * attempt, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                    // fall through: nothing left to retry with
+                }
+            }
+            appendFailed(c);
         });
     }
 
