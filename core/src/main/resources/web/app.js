@@ -5,8 +5,9 @@ import { RunView } from "./run-view.js";
 
 const client = new RuncastClient(undefined, window.RUNCAST_OPTIONS || {});
 // For tests and the curious: the client and a log of every delivered seq per run.
-window.runcast = { client, delivered: {} };
+window.runcast = { client, delivered: {}, states: [] };
 client.on("event", (ev) => (window.runcast.delivered[ev.run] ||= []).push(ev.seq));
+client.on("state", (s) => window.runcast.states.push(s.state));
 
 const main = document.getElementById("main");
 const indicator = document.getElementById("conn");
@@ -30,13 +31,13 @@ client.connect();
 function route() {
   view?.destroy();
   main.replaceChildren();
+  window.runcast.delivered = {}; // per page: what this page's subscriptions were handed
   const m = location.hash.match(/^#\/runs\/(.+)$/);
   view = m ? new RunView(client, decodeURIComponent(m[1])) : new ListView(client);
   main.append(view.el);
   document.title = m ? `${decodeURIComponent(m[1])} · Runcast` : "Runcast · runs";
 }
 window.addEventListener("hashchange", route);
-route();
 
 // ---- the run list ----
 const POLL_MS = 2000;
@@ -155,3 +156,5 @@ class ListView {
     this.subs.clear();
   }
 }
+
+route(); // last: the view classes above must be initialised first

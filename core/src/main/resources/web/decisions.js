@@ -46,8 +46,10 @@ export class DecisionCard {
     this.status.textContent = "Sending…";
     try {
       await this.send(value);
-      this.status.textContent = "Sent: " + compact(value);
+      // decision.resolved usually arrives before the reply and has already said who decided what.
+      if (!this.el.classList.contains("resolved")) this.status.textContent = "Sent: " + compact(value);
     } catch (err) {
+      if (this.el.classList.contains("resolved")) return;
       this.status.textContent = "Not accepted: " + err.message;
       if (err.code !== "decision_closed") this.buttons.forEach((b) => (b.disabled = false));
     }

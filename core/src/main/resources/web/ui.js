@@ -54,6 +54,7 @@ export class Sparkline {
   tick() {
     this.roll();
     this.buckets[this.buckets.length - 1]++;
+    if (!this.pending) { this.pending = true; requestAnimationFrame(() => { this.pending = false; this.render(); }); }
   }
   render() {
     this.roll();
@@ -61,7 +62,8 @@ export class Sparkline {
     const dx = this.w / (this.seconds - 1);
     const pts = this.buckets.map((v, i) => `${(i * dx).toFixed(1)},${(this.ht - 1 - (v / max) * (this.ht - 2)).toFixed(1)}`);
     this.line.setAttribute("points", pts.join(" "));
-    this.label.textContent = `${this.buckets[this.buckets.length - 2] || 0}/s`;
+    const recent = this.buckets.slice(-5).reduce((a, b) => a + b, 0) / 5; // smoothed over 5 s
+    this.label.textContent = `${recent < 10 ? recent.toFixed(1) : Math.round(recent)} ev/s`;
   }
   stop() { clearInterval(this.timer); }
 }

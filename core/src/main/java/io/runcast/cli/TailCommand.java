@@ -85,6 +85,7 @@ public final class TailCommand implements Callable<Integer> {
     private void followAll(RuncastClient client, CountDownLatch done) throws InterruptedException {
         RuncastHttp http = new RuncastHttp(server);
         boolean first = true;
+        String lastError = null;
         while (done.getCount() > 0) {
             try {
                 for (JsonNode r : http.runs(200)) {
@@ -99,8 +100,10 @@ public final class TailCommand implements Callable<Integer> {
                     follow(client, id, first ? r.path("head").asLong() : 0, null);
                 }
                 first = false;
+                lastError = null;
             } catch (RuncastException e) {
-                printer.status("cannot list runs: " + e.getMessage());
+                if (!e.getMessage().equals(lastError)) printer.status("cannot list runs: " + e.getMessage());
+                lastError = e.getMessage(); // said once, not every poll
             }
             Thread.sleep(pollMillis);
         }

@@ -12,6 +12,7 @@ import io.runcast.store.EventStore;
 import io.runcast.store.memory.MemoryEventStore;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client against real servers that stop, restart and lose their network. */
 class ClientReconnectTest {
@@ -114,6 +116,36 @@ class ClientReconnectTest {
         assertThat(states).extracting(StateChange::state).contains(ConnectionState.RECONNECTING, ConnectionState.OPEN);
         assertThat(states).filteredOn(s -> s.state() == ConnectionState.RECONNECTING && s.delayMillis() > 0)
                 .allMatch(s -> s.delayMillis() <= 400);
+    }
+
+    @Test
+    void sqliteServer_stoppedAndRestarted_historySurvivesAndClientResumes(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        RuncastConfig cfg = RuncastConfig.builder().port(port).store("sqlite").dataDir(dir).build();
+        RuncastServer first = RuncastServer.start(cfg);
+        List<StateChange> states = new CopyOnWriteArrayList<>();
+        RuncastClient client = client(port, states);
+        Recorder r = new Recorder();
+        client.subscribe("durable", r);
+        first.publishAndWait("durable", thoughts(1, 30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.events.size() == 30);
+        String epoch = r.replies.get(0).epoch();
+
+        first.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ConnectionState.RECONNECTING);
+        RuncastServer second = RuncastServer.start(cfg);
+        cleanup.add(second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ConnectionState.OPEN);
+        second.publishAndWait("durable", thoughts(31, 50));
+        second.publishAndWait("durable", List.of(EventDraft.of("run.completed", Json.object())));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.endedAt == 51);
+        assertThat(r.seqs()).isEqualTo(oneTo(51));
+        assertThat(r.resets).isZero();
+        SubscribeReply resumed = r.replies.get(r.replies.size() - 1);
+        assertThat(resumed.recovered()).isTrue();
+        assertThat(resumed.epoch()).isEqualTo(epoch);
+        assertThat(resumed.head()).isGreaterThanOrEqualTo(30);
     }
 
     @Test
