@@ -3,6 +3,8 @@ package io.runcast.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.Event;
+import io.runcast.event.EventDraft;
+import io.runcast.event.EventTypes;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +31,12 @@ final class PendingDecision {
     void cancelTimer() {
         ScheduledFuture<?> t = timer;
         if (t != null) t.cancel(false);
+    }
+
+    /** The {@code decision.resolved} draft; its idempotency key keeps a retried resolution from being appended twice. */
+    EventDraft resolution(ObjectNode data) {
+        String key = "decision.resolved:" + id;
+        return EventDraft.of(EventTypes.DECISION_RESOLVED, step, agent, data).withKey(key.length() <= 128 ? key : key.substring(0, 128));
     }
 
     /** Null when the request has no usable default (absent or JSON null). */

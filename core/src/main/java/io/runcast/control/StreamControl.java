@@ -180,7 +180,7 @@ public final class StreamControl implements RunControl, CommitListener {
         if (choice.isTextual() && Choices.SKIP.equals(choice.asText()) && d.request.path("can_skip").asBoolean(false)) {
             data.put("skipped", true);
         }
-        return append(run, resolvedDraft(d, data));
+        return append(run, d.resolution(data));
     }
 
     // ---- CommitListener ----------------------------------------------------------------------
@@ -273,7 +273,7 @@ public final class StreamControl implements RunControl, CommitListener {
         if (dflt != null) data.set("choice", dflt);
         data.put("by", BY_TIMEOUT);
         data.put("timed_out", true);
-        append(run, resolvedDraft(d, data)).whenComplete((ev, err) -> {
+        append(run, d.resolution(data)).whenComplete((ev, err) -> {
             if (err != null) log.debug("run {}: timeout of decision {} not recorded: {}", run, d.id, err.toString());
         });
     }
@@ -282,16 +282,6 @@ public final class StreamControl implements RunControl, CommitListener {
 
     private static PendingDecision decision(RunState state, String id) {
         return state.decisions.computeIfAbsent(id, PendingDecision::new);
-    }
-
-    /** The idempotency key keeps a retried resolution from being appended twice. */
-    private static EventDraft resolvedDraft(PendingDecision d, ObjectNode data) {
-        return EventDraft.of(EventTypes.DECISION_RESOLVED, d.step, d.agent, data).withKey(keyFor(d.id));
-    }
-
-    private static String keyFor(String decision) {
-        String key = "decision.resolved:" + decision;
-        return key.length() <= 128 ? key : key.substring(0, 128);
     }
 
     private void notify(RunObserver o, Event e) {
