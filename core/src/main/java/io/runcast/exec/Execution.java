@@ -147,19 +147,16 @@ final class Execution implements RunExecution, RunObserver {
     // ---- scheduling (under the monitor) ------------------------------------------------------
 
     private void scheduleReady() {
-        if (ended || cancelled || paused) return;
+        if (ended || cancelled) return;
         for (Step s : plan.steps()) {
-            if (running.size() >= owner.config().parallelism()) break;
+            if (paused || running.size() >= owner.config().parallelism()) break;
             if (!pending.contains(s.id()) || !results.keySet().containsAll(s.after())) continue;
             pending.remove(s.id());
             running.add(s.id());
-            ObjectNode info = Json.object();
-            info.put("agent", s.agentName());
-            s.after().forEach(info.putArray("after")::add);
-            if (s.input() != null) info.set("input", s.input());
-            emit(new EventDraft(EventTypes.STEP_STARTED, s.id(), s.agentName(), Json.write(info), null));
+            emit(StepEvents.started(s));
             attempt(s, 1, System.nanoTime());
         }
+        // A paused run with nothing left to do still completes: pausing holds back steps, not the end.
         if (pending.isEmpty() && running.isEmpty()) {
             ended = true;
             ObjectNode d = Json.object();
@@ -208,11 +205,7 @@ final class Execution implements RunExecution, RunObserver {
             running.remove(s.id());
             results.put(s.id(), r);
             telemetry.step(s.id(), ms);
-            ObjectNode d = Json.object();
-            d.set("result", r);
-            d.put("duration_ms", ms);
-            d.put("attempts", a.number);
-            emit(new EventDraft(EventTypes.STEP_COMPLETED, s.id(), s.agentName(), Json.write(d), null));
+            emit(StepEvents.completed(s, r, ms, a.number));
             scheduleReady();
             return;
         }
@@ -220,15 +213,7 @@ final class Execution implements RunExecution, RunObserver {
         String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
         if (a.number < s.retry().maxAttempts() && !(cause instanceof DecisionTimeoutException)) {
             Duration backoff = s.retry().backoffBefore(a.number + 1);
-            ObjectNode d = Json.object();
-            d.put("error_message", message);
-            d.put("strategy", "retry");
-            d.put("attempt", a.number);
-            d.put("next_attempt", a.number + 1);
-            d.put("max_attempts", s.retry().maxAttempts());
-            d.put("backoff_ms", backoff.toMillis());
-            d.put("can_continue", true);
-            emit(new EventDraft(EventTypes.ERROR_RECOVERY, s.id(), s.agentName(), Json.write(d), null));
+            emit(StepEvents.retrying(s, message, a.number, backoff));
             ScheduledFuture<?>[] holder = new ScheduledFuture<?>[1];
             holder[0] = owner.timers().schedule(() -> owner.async(() -> {
                 synchronized (this) {
@@ -241,12 +226,7 @@ final class Execution implements RunExecution, RunObserver {
         }
         running.remove(s.id());
         telemetry.step(s.id(), ms);
-        ObjectNode d = Json.object();
-        d.put("error", message);
-        d.put("duration_ms", ms);
-        d.put("attempts", a.number);
-        if (cause instanceof StepTimeoutException) d.put("timed_out", true);
-        emit(new EventDraft(EventTypes.STEP_FAILED, s.id(), s.agentName(), Json.write(d), null));
+        emit(StepEvents.failed(s, message, ms, a.number, cause instanceof StepTimeoutException));
         fail("step " + s.id() + " failed: " + message, s.id());
     }
 

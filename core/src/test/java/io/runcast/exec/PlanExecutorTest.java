@@ -258,4 +258,19 @@ class PlanExecutorTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> runningAgents.get() == 0);
     }
+
+    @Test
+    void pausedRun_whoseLastStepFinishes_stillCompletes() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RunExecution r = executor.start("pause-last", Plan.of("q", Step.of("only", "x", ctx -> {
+            running.countDown();
+            release.await();
+            return null;
+        })));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        r.pause("tester").toCompletableFuture().join();
+        release.countDown();
+        assertThat(finish(r).type()).isEqualTo(EventTypes.RUN_COMPLETED);
+    }
 }
