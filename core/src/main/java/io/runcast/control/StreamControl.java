@@ -11,6 +11,8 @@ import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.store.CommitListener;
 import io.runcast.store.RunInfo;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,9 +162,10 @@ public final class StreamControl implements RunControl, CommitListener {
     public CompletionStage<Event> decide(String run, String decision, JsonNode choice, String by) {
         PendingDecision d;
         try {
-            requireOpen(run);
+            RunInfo info = requireOpen(run);
             RunState state = runs.get(run);
             d = state == null ? null : state.decisions.get(decision);
+            if (d == null || d.request == null) d = fromHistory(run, decision, info);
             if (d == null || d.request == null) {
                 throw new RuncastException(ErrorCode.DECISION_NOT_FOUND, "run " + run + " has no decision " + decision);
             }
@@ -226,18 +229,43 @@ public final class StreamControl implements RunControl, CommitListener {
             return;
         }
         PendingDecision d = decision(state, id);
-        if (d.request != null) return; // a repeated request id: the first one stands
-        d.step = e.step();
-        d.agent = e.agent();
-        d.request = data;
+        synchronized (d) { // the live stream and a history lookup may both bring the request
+            if (d.request != null) return; // a repeated request id: the first one stands
+            d.step = e.step();
+            d.agent = e.agent();
+            d.request = data;
+        }
         double seconds = data.path("timeout_seconds").asDouble(0);
         if (seconds > 0 && !d.resolved.get()) {
+            // Counted from the request's time, so a decision found in history keeps its deadline.
+            long left = Math.round(seconds * 1000) - Math.max(0, Duration.between(e.time(), Instant.now()).toMillis());
             try {
-                d.timer = timers.schedule(() -> timeOut(run, d), Math.round(seconds * 1000), TimeUnit.MILLISECONDS);
+                d.timer = timers.schedule(() -> timeOut(run, d), Math.max(0, left), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException ex) {
                 log.warn("run {}: timers are shut down; decision {} will not time out", run, id);
             }
         }
+    }
+
+    /** A decision this control never saw in the live stream, looked up in the run's history. */
+    private PendingDecision fromHistory(String run, String id, RunInfo info) {
+        DecisionHistory.Found found = DecisionHistory.find(engine.store(), run, id, info.head());
+        if (found == null) return null;
+        RunState state = runs.computeIfAbsent(run, r -> new RunState());
+        requested(run, state, found.request());
+        PendingDecision d = state.decisions.get(id);
+        if (found.resolved()) {
+            d.resolved.set(true);
+            d.cancelTimer();
+        } else if (overdue(found.request())) {
+            timeOut(run, d); // its deadline passed while nobody here knew of it: the default stands, not a late answer
+        }
+        return d;
+    }
+
+    private static boolean overdue(Event request) {
+        double seconds = request.dataNode().path("timeout_seconds").asDouble(0);
+        return seconds > 0 && request.time().plusMillis(Math.round(seconds * 1000)).isBefore(Instant.now());
     }
 
     private void resolved(RunState state, Event e) {
@@ -302,10 +330,11 @@ public final class StreamControl implements RunControl, CommitListener {
         }
     }
 
-    private void requireOpen(String run) {
+    private RunInfo requireOpen(String run) {
         Optional<RunInfo> info = engine.info(run);
         if (info.isEmpty()) throw notFound(run);
         if (info.get().closed()) throw closed(run);
+        return info.get();
     }
 
     private CompletionStage<Event> append(String run, EventDraft draft) {

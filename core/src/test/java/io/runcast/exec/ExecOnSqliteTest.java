@@ -62,4 +62,21 @@ class ExecOnSqliteTest {
             assertThat(cancelled.path("seq").asLong()).isEqualTo(r.done().get(5, TimeUnit.SECONDS).seq());
         }
     }
+
+    @Test
+    void pendingDecision_survivesAServerRestart_andIsAnsweredOverHttp() {
+        try (RuncastServer first = TestServer.start(b -> b.store("sqlite").dataDir(dir))) {
+            io.runcast.producer.RunHandle run = new io.runcast.producer.InProcessProducer(first.engine()).open("sq-restart", null);
+            run.decisionRequested("d1", "Ship?", List.of("yes", "no"), null, 0, false, null).toCompletableFuture().join();
+        }
+        try (RuncastServer second = TestServer.start(b -> b.store("sqlite").dataDir(dir))) {
+            var ok = TestServer.post(second.port(), "/api/runs/sq-restart/decisions/d1", "{\"choice\":\"yes\",\"by\":\"alice\"}");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            var late = TestServer.post(second.port(), "/api/runs/sq-restart/decisions/d1", "{\"choice\":\"no\"}");
+            assertThat(late.statusCode()).isEqualTo(409);
+            assertThat(late.body()).contains("decision_closed");
+            List<Event> events = second.engine().store().read("sq-restart", 0, 100).events();
+            assertThat(events.get(events.size() - 1).dataNode().path("by").asText()).isEqualTo("alice");
+        }
+    }
 }
