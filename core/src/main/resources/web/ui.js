@@ -141,6 +141,11 @@ export function summary(ev) {
     case "decision.requested": text = pick("prompt", "question") ?? d.decision; break;
     case "decision.resolved": text = `${d.decision ?? ""} → ${compact(d.choice)}${d.by ? " by " + d.by : ""}`; break;
     case "workflow.stage": text = `${d.stage ?? ""}${d.completion_percentage != null ? " (" + d.completion_percentage + "%)" : ""}`; break;
+    case "run.started": {
+      const n = Array.isArray(d.steps) ? d.steps.length : d.total_steps ?? d.steps;
+      text = [d.query, n != null ? `${n} steps` : null].filter((x) => x != null && x !== "").map(compact).join(" · ");
+      break;
+    }
     case "step.started": text = d.name ?? d.title ?? d.description ?? (Array.isArray(d.after) && d.after.length ? "after " + d.after.join(", ") : ""); break;
     case "run.completed": case "run.failed": case "run.cancelled": text = runSummary(d); break;
     case "model.selected": text = `${d.agent ?? ev.agent ?? ""} → ${d.model ?? ""}${d.reasoning ? ": " + d.reasoning : ""}`; break;

@@ -31,6 +31,11 @@ class BrowserClientTest {
         page.navigate("http://127.0.0.1:" + server.port() + "/runcast.d.ts"); // same origin, no app code running
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void noScriptErrors() {
+        Browser.assertNoScriptErrors();
+    }
+
     @AfterAll
     static void stop() {
         if (context != null) context.close();

@@ -53,6 +53,7 @@ class DashboardTest {
     @AfterEach
     void closeContext() {
         context.close();
+        Browser.assertNoScriptErrors();
     }
 
     static String base() {

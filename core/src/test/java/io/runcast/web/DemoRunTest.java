@@ -52,6 +52,7 @@ class DemoRunTest {
                         .isEqualTo(LongStream.rangeClosed(1, head).boxed().toList());
                 assertThat(page.locator(".step").count()).isPositive();
                 ctx.close();
+                Browser.assertNoScriptErrors();
             }
         }
     }
