@@ -2,6 +2,10 @@
 import { h, Sparkline, progressBar, clock, kindOf, iconOf, summary, compact, KINDS } from "./ui.js";
 import { DecisionCard } from "./decisions.js";
 
+// Rows kept in the timeline; older ones are dropped (the run's history stays on the server) so a run
+// with a huge stream cannot make the page sluggish.
+const MAX_ROWS = 5000;
+
 export class RunView {
   constructor(client, run) {
     this.client = client;
@@ -128,6 +132,11 @@ export class RunView {
         text);
       li.addEventListener("click", () => this.toggleDetail(li, ev));
       this.timeline.append(li);
+      if (this.timeline.childElementCount > MAX_ROWS) {
+        this.timeline.firstElementChild.remove();
+        this.trimmed = true;
+        this.say(`Showing the latest ${MAX_ROWS} timeline rows; older ones are in GET /api/runs/${this.run}/events.`);
+      }
       const row = { el: li, text, seq, time, type: ev.type, step: key };
       if (ev.type === "answer.delta") this.deltaRows.set(key, row);
       else this.lastRow = row;
