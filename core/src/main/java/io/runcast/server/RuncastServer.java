@@ -65,8 +65,8 @@ public final class RuncastServer implements AutoCloseable {
         Engine engine = new Engine(store, hub, config.limits());
         this.control = new StreamControl(engine, timers);
         store.listener((run, events) -> {
+            control.committed(run, events); // first: a client may answer a decision the instant the hub shows it
             hub.committed(run, events);
-            control.committed(run, events);
         });
         this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now());
         if (!config.abandonAfter().isZero()) {

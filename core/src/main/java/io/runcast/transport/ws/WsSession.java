@@ -50,6 +50,7 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private final Map<String, Subscription> subs = new ConcurrentHashMap<>();
     private Outbound out;
     private ScheduledFuture<?> ticker;
+    private io.netty.channel.Channel channel;
     private volatile long lastReadNanos = System.nanoTime();
     private boolean heardFirst;
     private long connectedNanos;
@@ -64,7 +65,8 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        out = Outbound.webSocket(ctx.channel(), services.config().outboundLimitBytes());
+        channel = ctx.channel();
+        out = Outbound.webSocket(channel, services.config().outboundLimitBytes());
         connectedNanos = System.nanoTime();
         services.connections().add(id, "ws", String.valueOf(ctx.channel().remoteAddress()), subs.keySet());
         ObjectNode hello = Json.object().put("op", "connected").put("connection", id)
@@ -88,7 +90,11 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
             out.close(CloseCode.IDLE_TIMEOUT, "nothing heard for " + cfg.idleTimeout().toSeconds() + "s");
         } else if (now - lastPingNanos >= cfg.heartbeat().toNanos()) {
             lastPingNanos = now;
+            // Both kinds: the JSON ping feeds browser watchdogs (JS cannot see ping frames); the
+            // protocol ping is answered by any WebSocket library on its own, which keeps plain
+            // clients that never send a frame alive under the idle timeout.
             out.send("{\"op\":\"ping\"}");
+            channel.writeAndFlush(new PingWebSocketFrame());
         }
     }
 
@@ -104,9 +110,9 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         try {
-            lastReadNanos = System.nanoTime();
-            heardFirst = true;
+            lastReadNanos = System.nanoTime(); // any frame, pongs included, shows the client is alive
             if (frame instanceof TextWebSocketFrame text) {
+                heardFirst = true;
                 onText(text);
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));

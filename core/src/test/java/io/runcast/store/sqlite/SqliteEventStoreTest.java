@@ -184,6 +184,28 @@ class SqliteEventStoreTest extends EventStoreContract {
     }
 
     @Test
+    void retentionTrimsInChunks_appendsAreServedWhileALargeTrimIsUnderWay() {
+        Path dir = tmp.resolve("chunks");
+        try (SqliteEventStore store = openAt(dir)) {
+            List<io.runcast.event.EventDraft> batch = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) batch.add(step(i));
+            for (int i = 0; i < 100; i++) store.append("big", batch).toCompletableFuture().join();
+        }
+        Retention keep10 = new Retention(10, java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ofMinutes(10));
+        try (SqliteEventStore store = SqliteEventStore.open(dir, keep10, SyncPolicy.FULL, clock)) {
+            CompletableFuture<Void> sweep = store.sweep(); // 100,000 rows to delete, 1,000 per step
+            long seq = append(store, "other", step(1)).get(0).event().seq();
+            long firstWhenAcked = store.info("big").orElseThrow().first();
+            System.out.printf("append acknowledged while the trim had reached seq %d of 99,991%n", firstWhenAcked);
+            assertThat(seq).isEqualTo(1);
+            assertThat(firstWhenAcked).isLessThan(50_000); // the append did not wait for the whole trim
+            sweep.join();
+            assertThat(store.info("big").orElseThrow().first()).isEqualTo(99_991);
+            assertThat(store.read("big", 0, 100).events()).hasSize(10);
+        }
+    }
+
+    @Test
     void close_flushesAppendsAlreadyAccepted() {
         Path dir = tmp.resolve("flush");
         List<CompletableFuture<List<Appended>>> futures = new ArrayList<>();
