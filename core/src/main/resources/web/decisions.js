@@ -9,7 +9,7 @@ export class DecisionCard {
     this.deadline = d.timeout_seconds ? Date.parse(ev.time) + Number(d.timeout_seconds) * 1000 : null;
     this.total = Number(d.timeout_seconds) || 0;
     this.countdown = h("span", { class: "countdown" });
-    this.ring = h("span", { class: "ring" });
+    this.ring = h("span", { class: "ring", hidden: !this.deadline });
     this.status = h("p", { class: "decision-status" });
     const options = Array.isArray(d.options) ? d.options : [];
     this.buttons = options.map((o) => {

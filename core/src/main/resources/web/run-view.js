@@ -2,6 +2,10 @@
 import { h, Sparkline, progressBar, clock, kindOf, iconOf, summary, compact, KINDS } from "./ui.js";
 import { DecisionCard } from "./decisions.js";
 
+// Rows kept in the timeline; older ones are dropped (the run's history stays on the server) so a run
+// with a huge stream cannot make the page sluggish.
+const MAX_ROWS = 5000;
+
 export class RunView {
   constructor(client, run) {
     this.client = client;
@@ -65,7 +69,8 @@ export class RunView {
     this.steps = new Map();
     this.decisions = new Map();
     this.totalSteps = 0;
-    this.deltaRow = null;
+    this.deltaRows = new Map(); // step -> the row its answer tokens grow in
+    this.lastRow = null;
     this.unseen = 0;
     this.setStatus("waiting");
   }
@@ -85,6 +90,7 @@ export class RunView {
       case "run.resumed": this.setStatus("running"); break;
       case "run.completed": case "run.failed": case "run.cancelled":
         this.setStatus(ev.type.slice(4));
+        if (ev.type === "run.completed") this.stages.querySelectorAll("li").forEach((li) => (li.className = "done"));
         for (const card of this.decisions.values()) card.expire();
         break;
       case "step.started": this.step(ev.step, d.name ?? d.title ?? d.description, "running"); break;
@@ -103,24 +109,39 @@ export class RunView {
 
   row(ev) {
     const kind = kindOf(ev.type);
-    // Consecutive token deltas grow one row instead of filling the timeline with fragments.
-    if (ev.type === "answer.delta" && this.deltaRow) {
-      this.deltaRow.text.textContent += ev.data?.text ?? "";
-      this.deltaRow.el.dataset.last = ev.seq;
+    const key = ev.step || "";
+    // Token deltas grow one row per step (until its answer.final), and a run of progress updates for
+    // the same step updates one row: the timeline stays readable when a model streams token by token.
+    const merged = ev.type === "answer.delta" ? this.deltaRows.get(key)
+      : ev.type === "step.progress" && this.lastRow?.type === "step.progress" && this.lastRow.step === key ? this.lastRow : null;
+    if (merged) {
+      merged.text.textContent = ev.type === "answer.delta" ? merged.text.textContent + (ev.data?.text ?? "") : summary(ev);
+      merged.el.dataset.last = ev.seq;
+      merged.seq.textContent = `#${merged.el.dataset.seq}–${ev.seq}`;
+      if (ev.type === "answer.delta") merged.time.textContent = clock(ev.time);
     } else {
       const text = h("span", { class: "text" }, summary(ev));
+      const seq = h("span", { class: "seq" }, "#" + ev.seq);
+      const time = h("time", { datetime: ev.time }, clock(ev.time));
       const who = [ev.agent, ev.step].filter(Boolean).join(" · ");
       const li = h("li", { class: "ev k-" + kind, "data-seq": ev.seq, "data-type": ev.type, tabindex: 0 },
-        h("span", { class: "seq" }, "#" + ev.seq),
-        h("time", { datetime: ev.time }, clock(ev.time)),
+        seq, time,
         h("span", { class: "icon", "aria-hidden": "true" }, iconOf(kind)),
         h("span", { class: "type" }, ev.type),
         who ? h("span", { class: "who" }, who) : null,
         text);
       li.addEventListener("click", () => this.toggleDetail(li, ev));
       this.timeline.append(li);
-      this.deltaRow = ev.type === "answer.delta" ? { el: li, text } : null;
+      if (this.timeline.childElementCount > MAX_ROWS) {
+        this.timeline.firstElementChild.remove();
+        this.trimmed = true;
+        this.say(`Showing the latest ${MAX_ROWS} timeline rows; older ones are in GET /api/runs/${this.run}/events.`);
+      }
+      const row = { el: li, text, seq, time, type: ev.type, step: key };
+      if (ev.type === "answer.delta") this.deltaRows.set(key, row);
+      else this.lastRow = row;
     }
+    if (ev.type === "answer.final") this.deltaRows.delete(key);
     if (this.stick) this.scrollToEnd(false);
     else { this.unseen++; this.more.hidden = false; this.more.textContent = `↓ ${this.unseen} new`; }
   }

@@ -96,15 +96,17 @@ export class RuncastClient extends EventTarget {
     this._lastHeard = 0;
     this._onOnline = () => { if (this.state === "reconnecting") this._retryNow(); };
     this._onOffline = () => { if (this._ws) this._drop(1006, "browser went offline"); };
-    if (globalThis.addEventListener) {
+  }
+
+  /** Starts connecting (also done implicitly by subscribe and requests); after close() it starts afresh. */
+  connect() {
+    if (this.state !== "idle" && this.state !== "closed") return this;
+    if (globalThis.addEventListener) { // the same function twice is one listener
       globalThis.addEventListener("online", this._onOnline);
       globalThis.addEventListener("offline", this._onOffline);
     }
-  }
-
-  /** Starts connecting (also done implicitly by subscribe and requests). */
-  connect() {
-    if (this.state === "idle" || this.state === "closed") this._open();
+    this.attempt = 0;
+    this._open();
     return this;
   }
 

@@ -137,15 +137,37 @@ export function summary(ev) {
   switch (ev.type) {
     case "tool.call": text = `${d.tool ?? "tool"}(${d.input != null ? compact(d.input) : ""})`; break;
     case "tool.result": text = `${d.tool ?? "tool"} → ${compact(pick("output", "result") ?? "")}`; break;
-    case "step.progress": text = `${d.progress ?? "?"}%${d.message ? " " + d.message : ""}${d.substep ? " · " + d.substep : ""}`; break;
+    case "step.progress": text = `${d.progress != null ? Math.round(Number(d.progress)) : "?"}%${d.message ? " " + d.message : ""}${d.substep ? " · " + d.substep : ""}`; break;
     case "decision.requested": text = pick("prompt", "question") ?? d.decision; break;
     case "decision.resolved": text = `${d.decision ?? ""} → ${compact(d.choice)}${d.by ? " by " + d.by : ""}`; break;
     case "workflow.stage": text = `${d.stage ?? ""}${d.completion_percentage != null ? " (" + d.completion_percentage + "%)" : ""}`; break;
+    case "run.started": {
+      const n = Array.isArray(d.steps) ? d.steps.length : d.total_steps ?? d.steps;
+      text = [d.query, n != null ? `${n} steps` : null].filter((x) => x != null && x !== "").map(compact).join(" · ");
+      break;
+    }
+    case "step.started": text = d.name ?? d.title ?? d.description ?? (Array.isArray(d.after) && d.after.length ? "after " + d.after.join(", ") : ""); break;
+    case "run.completed": case "run.failed": case "run.cancelled": text = runSummary(d); break;
     case "model.selected": text = `${d.agent ?? ev.agent ?? ""} → ${d.model ?? ""}${d.reasoning ? ": " + d.reasoning : ""}`; break;
     default: text = pick("content", "text", "message", "error_message", "error", "reason", "result", "summary", "name", "title", "stage");
   }
   if (text === undefined) text = Object.keys(d).length ? compact(d) : "";
   return typeof text === "string" ? text : compact(text);
+}
+
+/** "completed in 4.2 s · 104 events · 4 tool calls" from run.* telemetry; falls back to reason/by. */
+function runSummary(d) {
+  const s = d.summary || {};
+  const parts = [];
+  if (d.reason) parts.push(String(d.reason));
+  if (d.by) parts.push("by " + d.by);
+  if (s.time_to_done_ms != null) parts.push(`${(s.time_to_done_ms / 1000).toFixed(1)} s`);
+  if (s.events != null) parts.push(`${s.events} events`);
+  if (s.tool_calls != null) parts.push(`${s.tool_calls} tool calls`);
+  if (s.retries) parts.push(`${s.retries} retries`);
+  if (s.decisions) parts.push(`${s.decisions} decisions`);
+  if (parts.length) return parts.join(" · ");
+  return Object.keys(d).length ? compact(d) : "";
 }
 
 export function compact(v) {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * dashes, e.g. {@code idle-timeout: 90s}), then the option's own default.
  */
 public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
+    private static final java.util.Set<String> SERVER_COMMANDS = java.util.Set.of("serve", "demo");
+
     private final Map<String, String> env;
     private final JsonNode yaml;
 
@@ -52,6 +54,8 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     @Override
     public String defaultValue(ArgSpec arg) {
         if (!(arg instanceof OptionSpec opt)) return null;
+        // only server options: a client command's --data or --server must not pick up RUNCAST_DATA
+        if (!SERVER_COMMANDS.contains(opt.command().name())) return null;
         String name = opt.longestName().replaceFirst("^--", "");
         if (name.equals("config")) return null;
         String fromEnv = env.get("RUNCAST_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));

@@ -1,7 +1,6 @@
 package io.runcast.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
@@ -12,8 +11,6 @@ import io.runcast.protocol.RuncastException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +54,6 @@ public final class RuncastClient implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService timer;
     private final Map<String, ClientSubscription> subs = new ConcurrentHashMap<>();
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     /** Request ids of subscribe frames, so that an error answer can be matched to its run. */
     private final Map<Long, String> subscribeIds = new ConcurrentHashMap<>();
     private final List<Consumer<StateChange>> stateListeners = new CopyOnWriteArrayList<>();
@@ -69,7 +65,7 @@ public final class RuncastClient implements AutoCloseable {
     private volatile String connectionId;
     private volatile int heartbeatSeconds;
 
-    private record Pending(ObjectNode frame, CompletableFuture<JsonNode> future, boolean[] sent) {}
+    private final Requests requests;
 
     private RuncastClient(URI uri, ClientConfig config) {
         this.uri = uri;
@@ -81,6 +77,7 @@ public final class RuncastClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.requests = new Requests(timer, config.requestTimeout());
     }
 
     /** Connects with the default config. Returns at once; the connection opens in the background. */
@@ -167,14 +164,7 @@ public final class RuncastClient implements AutoCloseable {
         sub.resubscribing();
         long id = ids.incrementAndGet();
         subscribeIds.put(id, sub.run());
-        ObjectNode f = Json.object().put("op", "subscribe").put("id", id).put("run", sub.run());
-        if (sub.lastSeq() > 0) f.put("since", sub.lastSeq());
-        if (sub.epoch() != null) f.put("epoch", sub.epoch());
-        if (!sub.types().isEmpty()) {
-            ArrayNode t = f.putArray("types");
-            sub.types().forEach(t::add);
-        }
-        c.send(Json.write(f));
+        c.send(Json.write(Wire.subscribe(id, sub)));
     }
 
     // ---- requests ----
@@ -203,44 +193,14 @@ public final class RuncastClient implements AutoCloseable {
     /** Publishes events to a run (one frame, all or nothing); completes with what the server recorded. */
     public CompletableFuture<List<Accepted>> publish(String run, EventDraft... drafts) {
         ObjectNode f = Json.object().put("op", "publish").put("run", run);
-        ArrayNode events = f.putArray("events");
-        for (EventDraft d : drafts) {
-            ObjectNode e = events.addObject().put("type", d.type());
-            if (d.step() != null) e.put("step", d.step());
-            if (d.agent() != null) e.put("agent", d.agent());
-            if (d.key() != null) e.put("key", d.key());
-            e.set("data", Json.parse(d.data()));
-        }
-        return request(f).thenApply(r -> {
-            List<Accepted> out = new ArrayList<>();
-            for (JsonNode a : r.path("accepted")) {
-                out.add(new Accepted(a.path("seq").asLong(), a.path("id").asText(null), a.path("duplicate").asBoolean()));
-            }
-            return out;
-        });
+        f.set("events", Wire.drafts(drafts));
+        return request(f).thenApply(Wire::accepted);
     }
 
     private CompletableFuture<JsonNode> request(ObjectNode frame) {
         long id = ids.incrementAndGet();
         frame.put("id", id);
-        Pending p = new Pending(frame, new CompletableFuture<>(), new boolean[1]);
-        pending.put(id, p);
-        timer.schedule(() -> {
-            if (pending.remove(id) != null) {
-                p.future.completeExceptionally(new RuncastException(ErrorCode.UNAVAILABLE,
-                        frame.path("op").asText() + " got no answer within " + config.requestTimeout()));
-            }
-        }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        Connection c = openConnection();
-        if (c != null) sendPending(c, p);
-        return p.future;
-    }
-
-    private void sendPending(Connection c, Pending p) {
-        synchronized (p.sent) {
-            if (p.sent[0]) return;
-            p.sent[0] = c.send(Json.write(p.frame));
-        }
+        return requests.start(id, frame, openConnection());
     }
 
     // ---- frames ----
@@ -261,14 +221,13 @@ public final class RuncastClient implements AutoCloseable {
             case "connected" -> onConnected(c, f);
             case "event" -> {
                 ClientSubscription sub = subs.get(f.path("run").asText());
-                if (sub != null) sub.deliver(toEvent(f));
+                if (sub != null) sub.deliver(Wire.event(f));
             }
             case "subscribed" -> {
                 ClientSubscription sub = subs.get(f.path("run").asText());
                 subscribeIds.remove(f.path("id").asLong());
                 if (sub != null) {
-                    sub.subscribed(new SubscribeReply(f.path("run").asText(), f.path("epoch").isTextual() ? f.path("epoch").asText() : null,
-                            f.path("head").asLong(), f.path("first").asLong(1), f.path("recovered").asBoolean(true)));
+                    sub.subscribed(Wire.subscribed(f));
                 }
                 complete(f);
             }
@@ -296,7 +255,7 @@ public final class RuncastClient implements AutoCloseable {
         startHeartbeat(c);
         notifyState(new StateChange(ConnectionState.OPEN, 0, 0, 0, null));
         for (ClientSubscription sub : subs.values()) if (!sub.done()) sendSubscribe(c, sub);
-        for (Pending p : pending.values()) sendPending(c, p);
+        requests.sendUnsent(c);
     }
 
     private void startHeartbeat(Connection c) {
@@ -315,13 +274,7 @@ public final class RuncastClient implements AutoCloseable {
 
     private void onError(JsonNode f) {
         RuncastException err = new RuncastException(ErrorCode.fromWire(f.path("code").asText()), f.path("message").asText());
-        if (f.has("id")) {
-            Pending p = pending.remove(f.path("id").asLong());
-            if (p != null) {
-                p.future.completeExceptionally(err);
-                return;
-            }
-        }
+        if (f.has("id") && requests.fail(f.path("id").asLong(), err)) return;
         String run = f.has("id") ? subscribeIds.remove(f.path("id").asLong()) : null;
         if (run == null) run = f.path("run").asText(null);
         ClientSubscription sub = run == null ? null : subs.get(run);
@@ -334,16 +287,7 @@ public final class RuncastClient implements AutoCloseable {
     }
 
     private void complete(JsonNode f) {
-        if (!f.has("id")) return;
-        Pending p = pending.remove(f.path("id").asLong());
-        if (p != null) p.future.complete(f);
-    }
-
-    static Event toEvent(JsonNode f) {
-        JsonNode data = f.path("data");
-        return new Event(f.path("run").asText(), f.path("seq").asLong(), f.path("id").asText(""), f.path("type").asText(),
-                Instant.parse(f.path("time").asText()), f.path("step").asText(null), f.path("agent").asText(null),
-                data.isObject() ? data.toString() : "{}");
+        if (f.has("id")) requests.answer(f.path("id").asLong(), f);
     }
 
     // ---- connection lifecycle ----
@@ -376,12 +320,10 @@ public final class RuncastClient implements AutoCloseable {
     /** A connection ended (closed, failed, timed out). Decides between reconnecting and giving up. */
     void dropped(Connection c, int code, String reason) {
         StateChange change;
-        List<Pending> failed = new ArrayList<>();
         synchronized (lock) {
             if (c != conn) return;
             conn = null;
             c.cancelTimers();
-            for (Pending p : pending.values()) if (p.sent[0]) failed.add(p);
             if (state == ConnectionState.CLOSED) return;
             if (!CloseCode.shouldReconnect(code)) {
                 state = ConnectionState.CLOSED;
@@ -397,11 +339,7 @@ public final class RuncastClient implements AutoCloseable {
                 timer.schedule(this::open, delay, TimeUnit.MILLISECONDS);
             }
         }
-        for (Pending p : failed) {
-            if (pending.remove(p.frame.path("id").asLong()) != null) {
-                p.future.completeExceptionally(new RuncastException(ErrorCode.UNAVAILABLE, "connection lost before the answer"));
-            }
-        }
+        requests.connectionLost();
         notifyState(change);
         if (change.state() == ConnectionState.CLOSED) failAll("connection closed: " + code + " " + reason);
     }
@@ -410,8 +348,7 @@ public final class RuncastClient implements AutoCloseable {
         RuncastException err = new RuncastException(ErrorCode.UNAVAILABLE, why);
         for (ClientSubscription sub : subs.values()) sub.fail(err);
         subs.clear();
-        for (Pending p : pending.values()) p.future.completeExceptionally(err);
-        pending.clear();
+        requests.failAll(err);
     }
 
     private void notifyState(StateChange change) {

@@ -2,7 +2,6 @@ package io.runcast.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.EventDraft;
 import io.runcast.event.Json;
 import io.runcast.protocol.ErrorCode;
@@ -73,23 +72,12 @@ public final class RuncastHttp {
 
     /** POST /api/runs/{run}/events with one event or several. */
     public List<Accepted> publish(String run, EventDraft... drafts) {
-        ArrayNode arr = Json.MAPPER.createArrayNode();
-        for (EventDraft d : drafts) {
-            ObjectNode e = arr.addObject().put("type", d.type());
-            if (d.step() != null) e.put("step", d.step());
-            if (d.agent() != null) e.put("agent", d.agent());
-            if (d.key() != null) e.put("key", d.key());
-            e.set("data", Json.parse(d.data()));
-        }
+        ArrayNode arr = Wire.drafts(drafts);
         String body = drafts.length == 1 ? Json.write(arr.get(0)) : Json.write(arr);
         JsonNode reply = send(HttpRequest.newBuilder(base.resolve("/api/runs/" + enc(run) + "/events"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
-        List<Accepted> out = new ArrayList<>();
-        for (JsonNode a : reply.path("accepted")) {
-            out.add(new Accepted(a.path("seq").asLong(), a.path("id").asText(null), a.path("duplicate").asBoolean()));
-        }
-        return out;
+        return Wire.accepted(reply);
     }
 
     private JsonNode send(HttpRequest.Builder req) {

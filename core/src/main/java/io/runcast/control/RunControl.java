@@ -16,6 +16,10 @@ import java.util.concurrent.CompletionStage;
  * {@code DECISION_CLOSED} (someone else answered first), {@code INVALID_CHOICE}. The first valid
  * answer to a decision wins; exactly one {@code decision.resolved} is appended per decision.
  * {@code by} names who asked (a connection id or a principal) and is recorded in the event.
+ *
+ * <p>Cancel records {@code run.cancelled} at once and, for a run executing in this process, also stops
+ * its work (flag plus interruption); it never waits for the agents. A decision that nobody answers
+ * within its {@code timeout_seconds} is resolved by the control itself ({@code by: "timeout"}).
  */
 public interface RunControl {
     CompletionStage<Event> cancel(String run, String by, String reason);

@@ -18,9 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@link Engine}, and learns what it needs from the committed stream (it is a {@link CommitListener}):
  * pending decisions from {@code decision.requested}, answers from {@code decision.resolved}, ends from
  * terminal events. Because it reads the stream rather than an in-process registry, decisions and
- * control work the same for runs produced in this process and runs produced remotely over HTTP.
+ * control work the same for runs produced in this process and runs produced remotely over HTTP; a
+ * decision it never saw (requested before a restart, or through another node) is looked up in the
+ * run's history.
  *
  * <p>Runs executing in this process register a {@link RunObserver} with {@link #watch} so that a cancel
  * really stops their work (cooperative flag plus interruption) and pauses reach them. A run that is
@@ -46,19 +46,13 @@ public final class StreamControl implements RunControl, CommitListener {
     public static final String BY_TIMEOUT = "timeout";
 
     private final Engine engine;
-    private final ScheduledExecutorService timers;
-    private final Map<String, RunState> runs = new ConcurrentHashMap<>();
+    private final Decisions decisions;
+    private final Map<String, List<RunObserver>> observers = new ConcurrentHashMap<>();
     private final List<CommitListener> taps = new CopyOnWriteArrayList<>();
 
     public StreamControl(Engine engine, ScheduledExecutorService timers) {
         this.engine = engine;
-        this.timers = timers;
-    }
-
-    /** What the control keeps per run: decisions and observers. Dropped when the run ends. */
-    private static final class RunState {
-        final Map<String, PendingDecision> decisions = new ConcurrentHashMap<>();
-        final List<RunObserver> observers = new CopyOnWriteArrayList<>();
+        this.decisions = new Decisions(engine, timers);
     }
 
     public Engine engine() {
@@ -73,12 +67,11 @@ public final class StreamControl implements RunControl, CommitListener {
      * Closing the returned handle unregisters.
      */
     public AutoCloseable watch(String run, RunObserver observer) {
-        RunState state = runs.computeIfAbsent(run, r -> new RunState());
-        state.observers.add(observer);
-        return () -> {
-            RunState s = runs.get(run);
-            if (s != null) s.observers.remove(observer);
-        };
+        observers.computeIfAbsent(run, r -> new CopyOnWriteArrayList<>()).add(observer);
+        return () -> observers.computeIfPresent(run, (r, list) -> {
+            list.remove(observer);
+            return list.isEmpty() ? null : list;
+        });
     }
 
     /**
@@ -87,33 +80,32 @@ public final class StreamControl implements RunControl, CommitListener {
      * fast answer cannot be missed. It completes on the timers thread: dependants must not block.
      */
     public CompletableFuture<Event> awaitDecision(String run, String decision) {
-        return decision(runs.computeIfAbsent(run, r -> new RunState()), decision).outcome;
+        return decisions.await(run, decision);
     }
 
     /**
      * Adds a listener told of every committed event after the control has processed it (used by
-     * event handlers). It is called on the committing thread and must not block.
+     * event handlers). It is called on the committing thread and must not block. Close the returned
+     * handle to remove it.
      */
-    public void tap(CommitListener listener) {
+    public AutoCloseable tap(CommitListener listener) {
         taps.add(listener);
+        return () -> taps.remove(listener);
     }
 
     /** Number of decisions requested and not yet resolved on a run (for tests and health). */
     public int pendingDecisions(String run) {
-        RunState s = runs.get(run);
-        if (s == null) return 0;
-        return (int) s.decisions.values().stream().filter(d -> d.request != null && !d.resolved.get()).count();
+        return decisions.pending(run);
     }
 
     // ---- RunControl --------------------------------------------------------------------------
 
     @Override
     public CompletionStage<Event> cancel(String run, String by, String reason) {
-        RunState state = runs.get(run);
-        List<RunObserver> observers = state == null ? List.of() : List.copyOf(state.observers);
+        List<RunObserver> watching = List.copyOf(observers.getOrDefault(run, List.of()));
         try {
             Optional<RunInfo> info = engine.info(run);
-            if (info.isEmpty() && observers.isEmpty()) throw notFound(run);
+            if (info.isEmpty() && watching.isEmpty()) throw notFound(run);
             if (info.isPresent() && info.get().closed()) throw closed(run);
         } catch (RuncastException e) {
             return CompletableFuture.failedFuture(e);
@@ -121,7 +113,8 @@ public final class StreamControl implements RunControl, CommitListener {
         ObjectNode data = Json.object();
         data.put("by", by);
         if (reason != null) data.put("reason", reason);
-        for (RunObserver o : observers) {
+        // Stop the work first, then record: the event never waits for the agents.
+        for (RunObserver o : watching) {
             try {
                 o.cancelRequested(by, reason);
                 ObjectNode extra = o.cancelData();
@@ -156,53 +149,32 @@ public final class StreamControl implements RunControl, CommitListener {
 
     @Override
     public CompletionStage<Event> decide(String run, String decision, JsonNode choice, String by) {
-        PendingDecision d;
         try {
-            requireOpen(run);
-            RunState state = runs.get(run);
-            d = state == null ? null : state.decisions.get(decision);
-            if (d == null || d.request == null) {
-                throw new RuncastException(ErrorCode.DECISION_NOT_FOUND, "run " + run + " has no decision " + decision);
-            }
-            if (d.resolved.get()) throw decisionClosed(run, decision);
-            Choices.check(d.request, choice);
-            if (!d.resolved.compareAndSet(false, true)) throw decisionClosed(run, decision);
+            return decisions.decide(run, requireOpen(run), decision, choice, by);
         } catch (RuncastException e) {
             return CompletableFuture.failedFuture(e);
         }
-        d.cancelTimer();
-        ObjectNode data = Json.object();
-        data.put("decision", decision);
-        data.set("choice", choice);
-        data.put("by", by);
-        if (choice.isTextual() && Choices.SKIP.equals(choice.asText()) && d.request.path("can_skip").asBoolean(false)) {
-            data.put("skipped", true);
-        }
-        return append(run, resolvedDraft(d, data));
     }
 
     // ---- CommitListener ----------------------------------------------------------------------
 
     @Override
     public void committed(String run, List<Event> events) {
-        RunState state = runs.get(run);
+        List<RunObserver> watching = observers.get(run);
         for (Event e : events) {
             try {
                 switch (e.type()) {
-                    case EventTypes.DECISION_REQUESTED -> {
-                        if (state == null) state = runs.computeIfAbsent(run, r -> new RunState());
-                        requested(run, state, e);
-                    }
-                    case EventTypes.DECISION_RESOLVED -> {
-                        if (state == null) state = runs.computeIfAbsent(run, r -> new RunState());
-                        resolved(state, e);
-                    }
+                    case EventTypes.DECISION_REQUESTED -> decisions.requested(run, e);
+                    case EventTypes.DECISION_RESOLVED -> decisions.resolved(run, e);
                     default -> { }
                 }
-                if (state != null) {
-                    for (RunObserver o : state.observers) notify(o, e);
+                if (watching != null) {
+                    for (RunObserver o : watching) notify(o, e);
                 }
-                if (e.isTerminal() && state != null) ended(run, state);
+                if (e.isTerminal()) {
+                    decisions.ended(run);
+                    observers.remove(run);
+                }
             } catch (RuntimeException ex) {
                 log.warn("run {}: could not process committed {} #{}", run, e.type(), e.seq(), ex);
             }
@@ -216,79 +188,7 @@ public final class StreamControl implements RunControl, CommitListener {
         }
     }
 
-    private void requested(String run, RunState state, Event e) {
-        ObjectNode data = e.dataNode();
-        String id = data.path("decision").asText(null);
-        if (id == null || id.isEmpty()) {
-            log.warn("run {}: decision.requested #{} has no data.decision; it cannot be answered", run, e.seq());
-            return;
-        }
-        PendingDecision d = decision(state, id);
-        if (d.request != null) return; // a repeated request id: the first one stands
-        d.request = data;
-        double seconds = data.path("timeout_seconds").asDouble(0);
-        if (seconds > 0 && !d.resolved.get()) {
-            try {
-                d.timer = timers.schedule(() -> timeOut(run, d), Math.round(seconds * 1000), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException ex) {
-                log.warn("run {}: timers are shut down; decision {} will not time out", run, id);
-            }
-        }
-    }
-
-    private void resolved(RunState state, Event e) {
-        String id = e.dataNode().path("decision").asText(null);
-        if (id == null) return;
-        PendingDecision d = decision(state, id);
-        d.resolved.set(true); // also covers answers appended directly by a remote producer
-        d.cancelTimer();
-        completeLater(d, e);
-    }
-
-    private void ended(String run, RunState state) {
-        runs.remove(run, state);
-        RuncastException closed = closed(run);
-        for (PendingDecision d : state.decisions.values()) {
-            d.resolved.set(true);
-            d.cancelTimer();
-            if (!d.outcome.isDone()) {
-                try {
-                    timers.execute(() -> d.outcome.completeExceptionally(closed));
-                } catch (RejectedExecutionException ex) {
-                    d.outcome.completeExceptionally(closed);
-                }
-            }
-        }
-    }
-
-    private void timeOut(String run, PendingDecision d) {
-        if (!d.resolved.compareAndSet(false, true)) return;
-        ObjectNode data = Json.object();
-        data.put("decision", d.id);
-        JsonNode dflt = d.defaultChoice();
-        if (dflt != null) data.set("choice", dflt);
-        data.put("by", BY_TIMEOUT);
-        data.put("timed_out", true);
-        append(run, resolvedDraft(d, data)).whenComplete((ev, err) -> {
-            if (err != null) log.debug("run {}: timeout of decision {} not recorded: {}", run, d.id, err.toString());
-        });
-    }
-
     // ---- helpers -----------------------------------------------------------------------------
-
-    private static PendingDecision decision(RunState state, String id) {
-        return state.decisions.computeIfAbsent(id, PendingDecision::new);
-    }
-
-    /** The idempotency key keeps a retried resolution from being appended twice. */
-    private static EventDraft resolvedDraft(PendingDecision d, ObjectNode data) {
-        return EventDraft.of(EventTypes.DECISION_RESOLVED, data).withKey(keyFor(d.id));
-    }
-
-    private static String keyFor(String decision) {
-        String key = "decision.resolved:" + decision;
-        return key.length() <= 128 ? key : key.substring(0, 128);
-    }
 
     private void notify(RunObserver o, Event e) {
         try {
@@ -298,20 +198,11 @@ public final class StreamControl implements RunControl, CommitListener {
         }
     }
 
-    /** Completes waiters off the committing thread, since their dependants are not ours to vet. */
-    private void completeLater(PendingDecision d, Event e) {
-        if (d.outcome.isDone()) return;
-        try {
-            timers.execute(() -> d.outcome.complete(e));
-        } catch (RejectedExecutionException ex) {
-            d.outcome.complete(e);
-        }
-    }
-
-    private void requireOpen(String run) {
+    private RunInfo requireOpen(String run) {
         Optional<RunInfo> info = engine.info(run);
         if (info.isEmpty()) throw notFound(run);
         if (info.get().closed()) throw closed(run);
+        return info.get();
     }
 
     private CompletionStage<Event> append(String run, EventDraft draft) {
@@ -324,9 +215,5 @@ public final class StreamControl implements RunControl, CommitListener {
 
     private static RuncastException closed(String run) {
         return new RuncastException(ErrorCode.RUN_CLOSED, "run " + run + " has ended");
-    }
-
-    private static RuncastException decisionClosed(String run, String decision) {
-        return new RuncastException(ErrorCode.DECISION_CLOSED, "decision " + decision + " of run " + run + " was already resolved");
     }
 }

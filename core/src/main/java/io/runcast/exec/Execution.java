@@ -147,19 +147,16 @@ final class Execution implements RunExecution, RunObserver {
     // ---- scheduling (under the monitor) ------------------------------------------------------
 
     private void scheduleReady() {
-        if (ended || cancelled || paused) return;
+        if (ended || cancelled) return;
         for (Step s : plan.steps()) {
-            if (running.size() >= owner.config().parallelism()) break;
+            if (paused || running.size() >= owner.config().parallelism()) break;
             if (!pending.contains(s.id()) || !results.keySet().containsAll(s.after())) continue;
             pending.remove(s.id());
             running.add(s.id());
-            ObjectNode info = Json.object();
-            info.put("agent", s.agentName());
-            s.after().forEach(info.putArray("after")::add);
-            if (s.input() != null) info.set("input", s.input());
-            emit(new EventDraft(EventTypes.STEP_STARTED, s.id(), s.agentName(), Json.write(info), null));
+            emit(StepEvents.started(s));
             attempt(s, 1, System.nanoTime());
         }
+        // A paused run with nothing left to do still completes: pausing holds back steps, not the end.
         if (pending.isEmpty() && running.isEmpty()) {
             ended = true;
             ObjectNode d = Json.object();
@@ -171,6 +168,11 @@ final class Execution implements RunExecution, RunObserver {
     private void attempt(Step s, int n, long stepStart) {
         Attempt a = new Attempt(s, n, stepStart);
         attempts.add(a);
+        // Pairs with cancelRequested (flag, then stopAll over attempts): one of the two sees the other.
+        if (ended || cancelled) {
+            attempts.remove(a);
+            return;
+        }
         StepContext ctx = new StepContext(this, a);
         a.task = owner.workers().submit(() -> {
             if (a.dead()) return;
@@ -181,6 +183,8 @@ final class Execution implements RunExecution, RunObserver {
                 a.result.completeExceptionally(t);
             }
         });
+        // abort() may have run before a.task was set; one of us two cancels the task (dead and task are volatile).
+        if (a.dead()) a.task.cancel(true);
         Duration timeout = s.timeout() != null ? s.timeout() : owner.config().stepTimeout();
         a.timer = owner.timers().schedule(() -> a.abort(new StepTimeoutException(s.id(), n, timeout)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -201,11 +205,7 @@ final class Execution implements RunExecution, RunObserver {
             running.remove(s.id());
             results.put(s.id(), r);
             telemetry.step(s.id(), ms);
-            ObjectNode d = Json.object();
-            d.set("result", r);
-            d.put("duration_ms", ms);
-            d.put("attempts", a.number);
-            emit(new EventDraft(EventTypes.STEP_COMPLETED, s.id(), s.agentName(), Json.write(d), null));
+            emit(StepEvents.completed(s, r, ms, a.number));
             scheduleReady();
             return;
         }
@@ -213,15 +213,7 @@ final class Execution implements RunExecution, RunObserver {
         String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
         if (a.number < s.retry().maxAttempts() && !(cause instanceof DecisionTimeoutException)) {
             Duration backoff = s.retry().backoffBefore(a.number + 1);
-            ObjectNode d = Json.object();
-            d.put("error_message", message);
-            d.put("strategy", "retry");
-            d.put("attempt", a.number);
-            d.put("next_attempt", a.number + 1);
-            d.put("max_attempts", s.retry().maxAttempts());
-            d.put("backoff_ms", backoff.toMillis());
-            d.put("can_continue", true);
-            emit(new EventDraft(EventTypes.ERROR_RECOVERY, s.id(), s.agentName(), Json.write(d), null));
+            emit(StepEvents.retrying(s, message, a.number, backoff));
             ScheduledFuture<?>[] holder = new ScheduledFuture<?>[1];
             holder[0] = owner.timers().schedule(() -> owner.async(() -> {
                 synchronized (this) {
@@ -234,12 +226,7 @@ final class Execution implements RunExecution, RunObserver {
         }
         running.remove(s.id());
         telemetry.step(s.id(), ms);
-        ObjectNode d = Json.object();
-        d.put("error", message);
-        d.put("duration_ms", ms);
-        d.put("attempts", a.number);
-        if (cause instanceof StepTimeoutException) d.put("timed_out", true);
-        emit(new EventDraft(EventTypes.STEP_FAILED, s.id(), s.agentName(), Json.write(d), null));
+        emit(StepEvents.failed(s, message, ms, a.number, cause instanceof StepTimeoutException));
         fail("step " + s.id() + " failed: " + message, s.id());
     }
 
@@ -271,8 +258,25 @@ final class Execution implements RunExecution, RunObserver {
     }
 
     private void appendTerminal(EventDraft draft) {
+        appendTerminal(draft, 1);
+    }
+
+    /** The end must be recorded: a full or briefly unavailable store is retried (10 tries, ~5 s) before giving up. */
+    private void appendTerminal(EventDraft draft, int attempt) {
         emit(draft).whenComplete((seq, err) -> {
-            if (err != null) appendFailed(err);
+            if (err == null) return;
+            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            boolean transientError = c instanceof RuncastException r
+                    && (r.code() == ErrorCode.LIMIT_EXCEEDED || r.code() == ErrorCode.UNAVAILABLE);
+            if (transientError && attempt < 10) {
+                try {
+                    owner.timers().schedule(() -> appendTerminal(draft, attempt + 1), 50L * attempt, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                    // fall through: nothing left to retry with
+                }
+            }
+            appendFailed(c);
         });
     }
 

@@ -42,6 +42,7 @@ public final class PlanExecutor implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final EventHandlers handlers;
+    private final AutoCloseable tap;
     private final Map<String, Execution> active = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -53,7 +54,7 @@ public final class PlanExecutor implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemon("runcast-agent-"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("runcast-exec-timer-"));
         this.handlers = new EventHandlers(workers, EventHandlers.DEFAULT_QUEUE);
-        control.tap(handlers);
+        this.tap = control.tap(handlers);
     }
 
     /**
@@ -99,6 +100,11 @@ public final class PlanExecutor implements AutoCloseable {
             // Waited long enough: the events are appended, only their notification may be pending.
         }
         handlers.close();
+        try {
+            tap.close();
+        } catch (Exception ignored) {
+            // Removing a listener from a list cannot fail.
+        }
         workers.shutdownNow();
         timers.shutdownNow();
     }

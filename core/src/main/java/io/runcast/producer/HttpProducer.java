@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpProducer implements RunProducer {
     private static final int MAX_BATCH = 500;
+    /** Keeps a request body well under the server's body limit (1 MiB by default) however large the events. */
+    private static final int MAX_BATCH_BYTES = 256 * 1024;
     private static final int MAX_TRIES = 4;
 
     private final URI base;
@@ -106,6 +108,10 @@ public final class HttpProducer implements RunProducer {
                 inFlight = true;
             }
             if (start) sendNext();
+            if (keyed.isTerminal()) {
+                // The run is over once this lands: forget its queue so a long-lived producer does not grow.
+                p.seq.whenComplete((v, e) -> senders.remove(run, this));
+            }
             return p.seq;
         }
 
@@ -116,7 +122,12 @@ public final class HttpProducer implements RunProducer {
         private void sendNext() {
             List<Pending> batch = new ArrayList<>();
             synchronized (this) {
-                while (!queue.isEmpty() && batch.size() < MAX_BATCH) batch.add(queue.poll());
+                int bytes = 0;
+                while (!queue.isEmpty() && batch.size() < MAX_BATCH && (batch.isEmpty() || bytes + queue.peek().draft.data().length() <= MAX_BATCH_BYTES)) {
+                    Pending p = queue.poll();
+                    bytes += p.draft.data().length();
+                    batch.add(p);
+                }
                 if (batch.isEmpty()) {
                     inFlight = false;
                     return;

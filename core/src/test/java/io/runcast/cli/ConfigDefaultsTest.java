@@ -50,6 +50,16 @@ class ConfigDefaultsTest {
     }
 
     @Test
+    void clientCommands_ignoreServerEnvironment() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setDefaultValueProvider(new ConfigDefaults(Map.of("RUNCAST_DATA", "/var/lib/runcast", "RUNCAST_PORT", "9"), null));
+        cli.parseArgs("publish", "run-1", "log.line");
+        assertThat((String) cli.getSubcommands().get("publish").getCommandSpec().findOption("--data").getValue()).isEqualTo("{}");
+        cli.parseArgs("serve");
+        assertThat((int) cli.getSubcommands().get("serve").getCommandSpec().findOption("--port").getValue()).isEqualTo(9);
+    }
+
+    @Test
     void durations() {
         assertThat(ServerOptions.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(ServerOptions.duration("x", "30m")).isEqualTo(Duration.ofMinutes(30));

@@ -146,6 +146,33 @@ class ClientApiTest {
         assertThat(colored).contains("\u001b[34m"); // thinking is blue
     }
 
+    @Test
+    void cli_tailAll_followsRunsThatAppearLater() throws Exception {
+        String url = "http://127.0.0.1:" + server.port();
+        server.publishAndWait("old-open", List.of(EventDraft.of("agent.thinking", Json.object().put("content", "history, not news"))));
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        Thread tail = new Thread(() -> new CommandLine(new TailCommand()).execute("--all", "--server", url, "--poll", "100", "--color", "never"));
+        try {
+            tail.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> buf.toString(StandardCharsets.UTF_8).contains("-- connected"));
+            Thread.sleep(300); // at least one listing: old-open is now followed from its end
+            server.publishAndWait("old-open", List.of(EventDraft.of("agent.thinking", Json.object().put("content", "news on an old run"))));
+            server.publishAndWait("brand-new", List.of(EventDraft.of("run.started", Json.object()),
+                    EventDraft.of("run.completed", Json.object())));
+            await().atMost(Duration.ofSeconds(10)).until(() -> buf.toString(StandardCharsets.UTF_8).contains("brand-new ended at #2"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> buf.toString(StandardCharsets.UTF_8).contains("news on an old run"));
+        } finally {
+            tail.interrupt();
+            tail.join(5000);
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        old.print(out);
+        assertThat(out).contains("brand-new #1 run.started").doesNotContain("history, not news");
+    }
+
     private static String run(Object command, String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -214,4 +214,37 @@ class StreamControlTest {
         assertThat(waiter.get(5, TimeUnit.SECONDS).dataNode().path("by").asText()).isEqualTo("remote");
         assertThat(code(h.control.decide("r11", "d", TextNode.valueOf("a"), "c"))).isEqualTo(ErrorCode.DECISION_CLOSED);
     }
+
+    @Test
+    void decisionsThisControlNeverSaw_areFoundInHistory() throws Exception {
+        try (Harness other = new Harness()) {
+            other.store.listener(other.hub); // events committed while no control listened (before a restart, on another node)
+            other.engine.publish("r12", EventDraft.of(EventTypes.RUN_STARTED, Json.object())).toCompletableFuture().join();
+            for (String[] d : new String[][] {{"open", "null", "0"}, {"done", "null", "0"}, {"overdue", "\"b\"", "0.05"}}) {
+                ObjectNode req = Json.object();
+                req.put("decision", d[0]);
+                req.set("options", Json.parse("[\"a\",\"b\"]"));
+                req.set("default", Json.parse(d[1]));
+                req.put("timeout_seconds", Double.parseDouble(d[2]));
+                other.engine.publish("r12", EventDraft.of(EventTypes.DECISION_REQUESTED, req)).toCompletableFuture().join();
+            }
+            ObjectNode res = Json.object();
+            res.put("decision", "done");
+            res.put("choice", "a");
+            other.engine.publish("r12", EventDraft.of(EventTypes.DECISION_RESOLVED, res)).toCompletableFuture().join();
+            Thread.sleep(100); // "overdue" passes its deadline while nobody is timing it
+            StreamControl late = new StreamControl(other.engine, other.timers);
+            assertThat(code(late.decide("r12", "open", TextNode.valueOf("c"), "x"))).isEqualTo(ErrorCode.INVALID_CHOICE);
+            Event e = late.decide("r12", "open", TextNode.valueOf("b"), "bob").toCompletableFuture().join();
+            assertThat(e.dataNode().path("choice").asText()).isEqualTo("b");
+            assertThat(code(late.decide("r12", "open", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_CLOSED);
+            assertThat(code(late.decide("r12", "done", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_CLOSED);
+            assertThat(code(late.decide("r12", "overdue", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_CLOSED);
+            assertThat(code(late.decide("r12", "never", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_NOT_FOUND);
+            Event overdue = other.events("r12").stream().filter(ev -> ev.type().equals(EventTypes.DECISION_RESOLVED)
+                    && ev.dataNode().path("decision").asText().equals("overdue")).findFirst().orElseThrow();
+            assertThat(overdue.dataNode().path("by").asText()).isEqualTo(StreamControl.BY_TIMEOUT);
+            assertThat(overdue.dataNode().path("choice").asText()).isEqualTo("b");
+        }
+    }
 }

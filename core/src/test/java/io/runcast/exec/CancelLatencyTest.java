@@ -25,17 +25,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Measures how long a watcher waits for {@code run.cancelled} after asking for the cancel, over the real
- * WebSocket and HTTP API, while the agent is blocked in four different ways, and how long until the
+ * WebSocket and HTTP API, while the agent is blocked in five different ways, and how long until the
  * agent's thread actually stopped. Prints the distributions; asserts only a generous bound.
  */
 class CancelLatencyTest {
-    private static final int TRIALS = 80;
-    private static final String[] MODES = {"socket-read", "human-decision", "sleep", "ignores-interrupts"};
+    private static final int TRIALS = Integer.getInteger("cancel.trials", 80);
+    private static final String[] MODES = {"socket-read", "http-call", "human-decision", "sleep", "ignores-interrupts"};
 
     @Test
     void cancelLatency_distribution_overWsAndHttp() throws Exception {
+        measure(TRIALS, false);
+    }
+
+    /** The same while another run streams ~10k events/s to three WebSocket subscribers. */
+    @Test
+    void cancelLatency_whileAnotherRunStreamsTokens() throws Exception {
+        measure(Math.max(20, TRIALS / 2), true);
+    }
+
+    private void measure(int trials, boolean load) throws Exception {
         List<Long> delivered = new ArrayList<>();
         List<Long> stoppedMs = new ArrayList<>();
+        List<Long> ws = new ArrayList<>();
+        List<Long> viaHttp = new ArrayList<>();
         HttpClient http = HttpClient.newHttpClient();
         try (ServerSocket silent = new ServerSocket(0);
              RuncastServer server = TestServer.start();
@@ -44,10 +56,49 @@ class CancelLatencyTest {
              WsTestClient cmd = WsTestClient.connect(server.port())) {
             watcher.awaitOp("connected");
             cmd.awaitOp("connected");
-            for (int i = 0; i < TRIALS; i++) {
+            // Accept and hold every connection without answering, so the backlog never fills.
+            List<Socket> held = Collections.synchronizedList(new ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (Exception closed) {
+                    held.forEach(h -> { try { h.close(); } catch (Exception ignored) { } });
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            List<WsTestClient> noiseWatchers = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean stopNoise = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong noiseEvents = new java.util.concurrent.atomic.AtomicLong();
+            Thread noise = new Thread(() -> {
+                List<io.runcast.event.EventDraft> batch = new ArrayList<>();
+                for (int k = 0; k < 20; k++) {
+                    batch.add(io.runcast.event.EventDraft.of(EventTypes.ANSWER_DELTA, io.runcast.event.Json.object().put("text", "token " + k)));
+                }
+                while (!stopNoise.get()) {
+                    server.engine().publish("noise", batch).toCompletableFuture().join();
+                    noiseEvents.addAndGet(batch.size());
+                    try {
+                        Thread.sleep(1); // a heavy but realistic token stream, not a CPU burner on a shared box
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            if (load) {
+                for (int k = 0; k < 3; k++) {
+                    WsTestClient n = WsTestClient.connect(server.port());
+                    n.awaitOp("connected");
+                    n.send("{\"op\":\"subscribe\",\"run\":\"noise\"}");
+                    noiseWatchers.add(n);
+                }
+                noise.start();
+            }
+            long loadStart = System.nanoTime();
+            for (int i = 0; i < trials; i++) {
                 String mode = MODES[i % MODES.length];
                 boolean viaWs = (i / MODES.length) % 2 == 0;
-                String run = "lat-" + i;
+                String run = (load ? "lat-load-" : "lat-") + i;
                 CountDownLatch blocked = new CountDownLatch(1);
                 CountDownLatch stopped = new CountDownLatch(1);
                 long[] stoppedAt = new long[1];
@@ -61,6 +112,12 @@ class CancelLatencyTest {
                                 InputStream in = s.getInputStream();
                                 blocked.countDown();
                                 in.read();
+                            }
+                            case "http-call" -> {
+                                // java.net.http's blocking send ends on interruption.
+                                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/slow")).build();
+                                blocked.countDown();
+                                http.send(req, HttpResponse.BodyHandlers.discarding());
                             }
                             case "human-decision" -> {
                                 blocked.countDown();
@@ -92,7 +149,7 @@ class CancelLatencyTest {
                 watcher.send("{\"op\":\"subscribe\",\"run\":\"" + run + "\"}");
                 watcher.awaitOp("subscribed");
                 executor.start(run, Plan.of("q", Step.of("s", "a", agent)));
-                assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(blocked.await(5, TimeUnit.SECONDS)).as("trial %d (%s) reached its blocking call", i, mode).isTrue();
                 if (mode.equals("human-decision")) {
                     watcher.await(f -> EventTypes.DECISION_REQUESTED.equals(f.path("type").asText()), 5000);
                 }
@@ -105,15 +162,25 @@ class CancelLatencyTest {
                             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
                 }
                 watcher.await(f -> EventTypes.RUN_CANCELLED.equals(f.path("type").asText()) && run.equals(f.path("run").asText()), 5000);
-                delivered.add((System.nanoTime() - t0) / 1_000_000);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                delivered.add(ms);
+                (viaWs ? ws : viaHttp).add(ms);
                 watcher.awaitOp("end");
                 assertThat(stopped.await(5, TimeUnit.SECONDS)).as("agent stopped (%s)", mode).isTrue();
                 stoppedMs.add(Math.max(0, (stoppedAt[0] - t0) / 1_000_000));
             }
+            stopNoise.set(true);
+            if (load) {
+                noise.join();
+                long secs = Math.max(1, (System.nanoTime() - loadStart) / 1_000_000_000);
+                System.out.println("background load: " + noiseEvents.get() + " events appended (~" + noiseEvents.get() / secs + "/s)");
+            }
+            noiseWatchers.forEach(WsTestClient::close);
         }
         String d = describe(delivered);
         String s = describe(stoppedMs);
-        System.out.println("cancel -> run.cancelled at a WS watcher, " + TRIALS + " trials (WS and HTTP, 4 blocking modes): " + d);
+        System.out.println((load ? "[under load] " : "") + "cancel -> run.cancelled at a WS watcher, " + trials + " trials (WS and HTTP; blocked in socket read, HTTP call, human decision, sleep, or ignoring interrupts): " + d);
+        System.out.println("  of which WS cancel: " + describe(ws) + "; HTTP cancel: " + describe(viaHttp));
         System.out.println("cancel -> agent thread stopped: " + s);
         assertThat(Collections.max(delivered)).as("generous bound; issue asks for 250 ms").isLessThan(1000);
     }

@@ -152,6 +152,9 @@ class ExecOverSocketsTest {
             assertThat(b.awaitOp("error").path("code").asText()).isEqualTo("decision_closed");
             JsonNode resolved = awaitType(w, EventTypes.DECISION_RESOLVED);
             assertThat(resolved.path("data").path("choice").asText()).isEqualTo("detailed");
+            assertThat(resolved.path("data").path("by").asText()).isNotEmpty();
+            assertThat(resolved.path("step").asText()).as("shown where it was asked").isEqualTo("ask");
+            assertThat(resolved.path("agent").asText()).isEqualTo("reviewer");
             hold.countDown();
             JsonNode completed = awaitType(w, EventTypes.STEP_COMPLETED);
             assertThat(completed.path("data").path("result").asText()).startsWith("detailed/");

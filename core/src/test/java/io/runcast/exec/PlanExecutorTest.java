@@ -232,4 +232,45 @@ class PlanExecutorTest {
         assertThat(end.type()).isEqualTo(EventTypes.RUN_FAILED);
         assertThat(end.dataNode().path("reason").asText()).isEqualTo("executor shutdown");
     }
+
+    @Test
+    void cancelRacingTheStart_isNeverLost_andNoAgentKeepsRunning() throws Exception {
+        AtomicInteger runningAgents = new AtomicInteger();
+        Agent worker = ctx -> {
+            runningAgents.incrementAndGet();
+            try {
+                ctx.sleep(Duration.ofSeconds(30));
+            } finally {
+                runningAgents.decrementAndGet();
+            }
+            return null;
+        };
+        for (int i = 0; i < 200; i++) {
+            String run = "race-" + i;
+            RunExecution r = executor.start(run, Plan.of("q", Step.of("a", "x", worker), Step.of("b", "x", worker)));
+            if (i % 2 == 1) Thread.onSpinWait();
+            Event e = r.cancel("racer", null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(e.type()).isEqualTo(EventTypes.RUN_CANCELLED);
+            assertThat(finish(r).type()).isEqualTo(EventTypes.RUN_CANCELLED);
+            List<String> types = h.types(run);
+            assertThat(types.stream().filter(EventTypes::isTerminal)).hasSize(1);
+            assertThat(types.get(types.size() - 1)).isEqualTo(EventTypes.RUN_CANCELLED);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> runningAgents.get() == 0);
+    }
+
+    @Test
+    void pausedRun_whoseLastStepFinishes_stillCompletes() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RunExecution r = executor.start("pause-last", Plan.of("q", Step.of("only", "x", ctx -> {
+            running.countDown();
+            release.await();
+            return null;
+        })));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        r.pause("tester").toCompletableFuture().join();
+        release.countDown();
+        assertThat(finish(r).type()).isEqualTo(EventTypes.RUN_COMPLETED);
+    }
 }

@@ -107,4 +107,14 @@ class HttpProducerTest {
         assertThat(good.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(2L);
         assertThat(bad.toCompletableFuture().isCompletedExceptionally()).isTrue();
     }
+
+    @Test
+    void largeEvents_areSplitIntoRequestsTheServerAccepts() throws Exception {
+        RunHandle run = producer.open("http-large", null);
+        String big = "x".repeat(60_000);
+        List<CompletionStage<Long>> seqs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) seqs.add(run.log("info", big));
+        run.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 40; i++) assertThat(seqs.get(i).toCompletableFuture().get()).isEqualTo(i + 2L);
+    }
 }

@@ -43,14 +43,29 @@ final class Browser implements AutoCloseable {
         return browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(width, height));
     }
 
+    /** Script errors seen by any page: uncaught exceptions and failed event handlers. Tests assert it stays empty. */
+    static final List<String> PROBLEMS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     static Page page(BrowserContext ctx) {
         Page page = ctx.newPage();
         page.setDefaultTimeout(20_000);
         page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) System.out.println("[browser console] " + m.text());
+            if (!m.type().equals("error")) return;
+            System.out.println("[browser console] " + m.text());
+            if (m.text().contains("handler failed")) PROBLEMS.add(m.text());
         });
-        page.onPageError(e -> System.out.println("[browser page error] " + e));
+        page.onPageError(e -> {
+            System.out.println("[browser page error] " + e);
+            PROBLEMS.add(String.valueOf(e));
+        });
         return page;
+    }
+
+    /** Fails when a page reported a script error since the last call. */
+    static void assertNoScriptErrors() {
+        List<String> seen = List.copyOf(PROBLEMS);
+        PROBLEMS.clear();
+        org.assertj.core.api.Assertions.assertThat(seen).as("script errors in the page").isEmpty();
     }
 
     static void screenshot(Page page, String name) {

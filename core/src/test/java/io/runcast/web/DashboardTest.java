@@ -53,6 +53,7 @@ class DashboardTest {
     @AfterEach
     void closeContext() {
         context.close();
+        Browser.assertNoScriptErrors();
     }
 
     static String base() {
@@ -111,6 +112,8 @@ class DashboardTest {
             pub(run, "answer.delta", "write", "writer", data("text", tokens[i]));
             if (i == 3) {
                 page.waitForFunction("n => document.getElementById('answer').textContent.length === n", answer.length());
+                assertThat(page.locator(".pipeline li.current").textContent()).isEqualTo("Write");
+                assertThat(page.locator(".pipeline li.done").allTextContents()).containsExactly("Intake", "Research");
                 Browser.screenshot(page, "run-live-streaming");
             }
             pause(30);
@@ -125,8 +128,7 @@ class DashboardTest {
         assertThat(page.locator("#answer").textContent()).isEqualTo(answer.toString());
         assertThat(page.locator(".progress-block .bar.overall").getAttribute("aria-valuenow")).isEqualTo("100");
         assertThat(page.locator(".step.completed").count()).isEqualTo(2);
-        assertThat(page.locator(".pipeline li.current").textContent()).isEqualTo("Write");
-        assertThat(page.locator(".pipeline li.done").allTextContents()).containsExactly("Intake", "Research");
+        assertThat(page.locator(".pipeline li.done").allTextContents()).containsExactly("Intake", "Research", "Write", "Review");
         // Kinds carry seed 002's colours.
         assertThat(background(".ev.k-thinking")).isEqualTo("rgb(227, 242, 253)");
         assertThat(background(".ev.k-tool")).isEqualTo("rgb(255, 243, 224)");

@@ -136,7 +136,7 @@ final class DemoAgents {
             for (int i = 0; i < words.length; i++) {
                 ctx.out().delta(i == 0 ? words[i] : " " + words[i]);
                 ctx.sleep(Duration.ofMillis(Math.max(1, Math.round(60 * pace))));
-                if (i % 10 == 9) ctx.progress(100.0 * (i + 1) / words.length, "writing", "tokens");
+                if (i % 10 == 9) ctx.progress(Math.round(100.0 * (i + 1) / words.length), "writing", "tokens");
             }
             ctx.out().answer(ANSWER);
             ctx.out().chat("assistant", ANSWER);
