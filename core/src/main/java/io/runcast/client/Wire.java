@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
 import io.runcast.event.Json;
+import io.runcast.protocol.DraftParser;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,13 +42,7 @@ final class Wire {
     /** Drafts as the {@code events} array of a publish (WebSocket) or the body of a POST (HTTP). */
     static ArrayNode drafts(EventDraft... drafts) {
         ArrayNode arr = Json.MAPPER.createArrayNode();
-        for (EventDraft d : drafts) {
-            ObjectNode e = arr.addObject().put("type", d.type());
-            if (d.step() != null) e.put("step", d.step());
-            if (d.agent() != null) e.put("agent", d.agent());
-            if (d.key() != null) e.put("key", d.key());
-            e.set("data", Json.parse(d.data()));
-        }
+        for (EventDraft d : drafts) arr.add(DraftParser.toJson(d));
         return arr;
     }
 

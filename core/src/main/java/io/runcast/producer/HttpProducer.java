@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.EventDraft;
 import io.runcast.event.EventTypes;
 import io.runcast.event.Json;
+import io.runcast.protocol.DraftParser;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.store.Drafts;
@@ -134,7 +135,7 @@ public final class HttpProducer implements RunProducer {
                 }
             }
             ArrayNode body = Json.MAPPER.createArrayNode();
-            for (Pending p : batch) body.add(toJson(p.draft));
+            for (Pending p : batch) body.add(DraftParser.toJson(p.draft));
             send(Json.write(body), batch, 1);
         }
 
@@ -185,16 +186,6 @@ public final class HttpProducer implements RunProducer {
             return new RuncastException(resp.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INTERNAL,
                     "HTTP " + resp.statusCode() + ": " + resp.body());
         }
-    }
-
-    private static ObjectNode toJson(EventDraft d) {
-        ObjectNode o = Json.object();
-        o.put("type", d.type());
-        if (d.step() != null) o.put("step", d.step());
-        if (d.agent() != null) o.put("agent", d.agent());
-        o.set("data", Json.parse(d.data()));
-        if (d.key() != null) o.put("key", d.key());
-        return o;
     }
 
     private static final class Handle implements RunHandle {

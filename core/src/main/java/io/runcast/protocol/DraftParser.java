@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Turns producer JSON ({@code {"type","step","agent","data","key"}} or an array of them) into drafts,
- * with a precise BAD_REQUEST for anything missing or mistyped. Shared by HTTP and WebSocket publish so
- * both refuse the same input the same way.
+ * with a precise BAD_REQUEST for anything missing or mistyped, and drafts back into that JSON for
+ * clients. Shared by HTTP and WebSocket publish so both refuse the same input the same way.
  */
 public final class DraftParser {
     private DraftParser() {}
@@ -62,5 +62,15 @@ public final class DraftParser {
 
     private static RuncastException bad(String message) {
         return new RuncastException(ErrorCode.BAD_REQUEST, message);
+    }
+
+    /** The producer JSON of a draft: the inverse of {@link #parseOne}. */
+    public static ObjectNode toJson(EventDraft d) {
+        ObjectNode o = Json.object().put("type", d.type());
+        if (d.step() != null) o.put("step", d.step());
+        if (d.agent() != null) o.put("agent", d.agent());
+        if (d.key() != null) o.put("key", d.key());
+        o.set("data", Json.parse(d.data()));
+        return o;
     }
 }
