@@ -13,7 +13,8 @@ public final class Stores {
     public static EventStore open(RuncastConfig config) {
         return switch (config.store()) {
             case "memory" -> new MemoryEventStore(config.retention());
-            default -> SqliteEventStore.open(config.dataDir(), config.retention(), SyncPolicy.parse(config.sync()));
+            case "sqlite" -> SqliteEventStore.open(config.dataDir(), config.retention(), SyncPolicy.parse(config.sync()));
+            default -> throw new IllegalArgumentException("unknown store " + config.store()); // RuncastConfig refuses it first
         };
     }
 }

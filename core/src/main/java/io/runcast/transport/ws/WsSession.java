@@ -68,7 +68,8 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
         channel = ctx.channel();
         out = Outbound.webSocket(channel, services.config().outboundLimitBytes());
         connectedNanos = System.nanoTime();
-        services.connections().add(id, "ws", String.valueOf(ctx.channel().remoteAddress()), subs.keySet());
+        services.connections().add(id, "ws", String.valueOf(ctx.channel().remoteAddress()), subs.keySet(),
+                code -> out.close(code, code.reason()));
         ObjectNode hello = Json.object().put("op", "connected").put("connection", id)
                 .put("heartbeat", services.config().heartbeat().toSeconds()).put("version", Services.VERSION);
         ArrayNode features = hello.putArray("features");

@@ -70,6 +70,18 @@ class TimeoutsTest {
     }
 
     @Test
+    void serverShutdown_closesClientsWith1001_soTheyReconnect() throws Exception {
+        RuncastServer server = TestServer.start();
+        try (WsTestClient c = WsTestClient.connect(server.port())) {
+            c.awaitOp("connected");
+            server.close();
+            int code = c.closed.get(5, TimeUnit.SECONDS);
+            assertThat(code).isEqualTo(CloseCode.GOING_AWAY.code());
+            assertThat(CloseCode.shouldReconnect(code)).isTrue();
+        }
+    }
+
+    @Test
     void tcpConnectionWithoutRequest_isClosed() throws Exception {
         try (RuncastServer server = TestServer.start(b -> b.handshakeTimeout(Duration.ofMillis(500)));
              Socket s = new Socket("127.0.0.1", server.port())) {
