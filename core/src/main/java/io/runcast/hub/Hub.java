@@ -154,6 +154,12 @@ public final class Hub implements CommitListener {
             }
             sub.lastSeq = from;
             sub.sink().subscribed(sub, new Subscribed(sub.run(), currentEpoch, head, first, recovered));
+            if (info.isPresent() && info.get().closed() && from >= head) {
+                // the client already has the terminal event: nothing will ever come, so say it ended
+                sub.sink().end(sub, head);
+                remove(sub);
+                return;
+            }
             if (!replayHistory(sub)) return;
             goLive(sub);
         } catch (RuncastException e) {

@@ -145,6 +145,18 @@ class HubTest {
     }
 
     @Test
+    void resumeOfClosedRun_afterItsTerminalEvent_endsAtOnce() throws Exception {
+        append("done", "run.started");
+        append("done", EventTypes.RUN_COMPLETED);
+        RecordingSink sink = new RecordingSink();
+        hub.subscribe("done", 2L, null, TypeFilter.ALL, sink, null);
+        assertThat(sink.ended.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(sink.seqs).isEmpty();
+        assertThat(sink.subscribed.get().recovered()).isTrue();
+        await().until(() -> hub.subscribers("done") == 0);
+    }
+
+    @Test
     void replayToStalledSink_givesUpAsTooSlow() {
         for (int i = 0; i < 2000; i++) append("s", "log.line");
         Hub h = new Hub(store, pool, new HubConfig(100, 1000, Duration.ofMillis(200)));
