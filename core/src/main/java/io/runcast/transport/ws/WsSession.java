@@ -75,21 +75,36 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
         ArrayNode features = hello.putArray("features");
         for (String f : List.of("resume", "epoch", "types", "publish", "idempotency", "cancel", "pause", "decide")) features.add(f);
         out.send(Json.write(hello));
-        long tick = Math.min(services.config().heartbeat().toMillis(), 1000);
-        ticker = ctx.executor().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        schedule(ctx, Math.min(services.config().heartbeat().toNanos(), services.config().handshakeTimeout().toNanos()));
     }
 
     private long lastPingNanos = System.nanoTime();
 
+    /**
+     * One timer per connection, re-armed for the next moment something can be due (a ping, the idle
+     * deadline, the first-message deadline) rather than ticking: idle connections cost one wake-up
+     * per heartbeat, which matters with tens of thousands of them.
+     */
+    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+        ticker = ctx.executor().schedule(() -> tick(ctx), Math.max(delayNanos, 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
     /** Heartbeat, idle timeout and first-message timeout, checked on the event loop. */
-    private void tick() {
+    private void tick(ChannelHandlerContext ctx) {
+        if (out.isClosing() || !ctx.channel().isActive()) return;
         long now = System.nanoTime();
         var cfg = services.config();
-        if (!heardFirst && now - connectedNanos > cfg.handshakeTimeout().toNanos()) {
+        long handshakeDue = connectedNanos + cfg.handshakeTimeout().toNanos();
+        long idleDue = lastReadNanos + cfg.idleTimeout().toNanos();
+        if (!heardFirst && now >= handshakeDue) {
             out.close(CloseCode.HANDSHAKE_TIMEOUT, "no message within " + cfg.handshakeTimeout().toSeconds() + "s");
-        } else if (now - lastReadNanos > cfg.idleTimeout().toNanos()) {
+            return;
+        }
+        if (now >= idleDue) {
             out.close(CloseCode.IDLE_TIMEOUT, "nothing heard for " + cfg.idleTimeout().toSeconds() + "s");
-        } else if (now - lastPingNanos >= cfg.heartbeat().toNanos()) {
+            return;
+        }
+        if (now - lastPingNanos >= cfg.heartbeat().toNanos()) {
             lastPingNanos = now;
             // Both kinds: the JSON ping feeds browser watchdogs (JS cannot see ping frames); the
             // protocol ping is answered by any WebSocket library on its own, which keeps plain
@@ -97,6 +112,9 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
             out.send("{\"op\":\"ping\"}");
             channel.writeAndFlush(new PingWebSocketFrame());
         }
+        long next = Math.min(lastPingNanos + cfg.heartbeat().toNanos(), idleDue);
+        if (!heardFirst) next = Math.min(next, handshakeDue);
+        schedule(ctx, next - now);
     }
 
     @Override
