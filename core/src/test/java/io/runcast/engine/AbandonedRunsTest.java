@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class AbandonedRunsTest {
     @Test
     void silentRun_isFailedAsAbandoned_andSubscribersAreToldItEnded() {
-        try (RuncastServer server = TestServer.start(b -> b.abandonAfter(Duration.ofMillis(400)));
+        try (RuncastServer server = TestServer.start(b -> b.abandonAfter(Duration.ofMillis(1000)));
              WsTestClient c = WsTestClient.connect(server.port())) {
             int port = server.port();
             c.awaitOp("connected");
@@ -22,7 +22,7 @@ class AbandonedRunsTest {
             c.awaitOp("subscribed");
             TestServer.post(port, "/api/runs/gone/events", "{\"type\":\"run.started\"}");
             // a run that keeps talking is left alone meanwhile
-            long until = System.currentTimeMillis() + 1200;
+            long until = System.currentTimeMillis() + 2500;
             while (System.currentTimeMillis() < until) {
                 TestServer.post(port, "/api/runs/chatty/events", "{\"type\":\"log.line\"}");
                 sleep(100);
@@ -33,7 +33,7 @@ class AbandonedRunsTest {
             assertThat(server.engine().info("gone").orElseThrow().status()).isEqualTo(RunStatus.FAILED);
             assertThat(server.engine().info("chatty").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
             // exactly one terminal event: later scans do not add another
-            sleep(800);
+            sleep(1500);
             assertThat(server.engine().info("gone").orElseThrow().head()).isEqualTo(2);
             await().until(() -> server.engine().info("chatty").orElseThrow().status() == RunStatus.FAILED);
         }

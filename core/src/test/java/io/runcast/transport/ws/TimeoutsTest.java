@@ -39,9 +39,9 @@ class TimeoutsTest {
 
     @Test
     void clientThatAnswersPings_staysConnected() throws Exception {
-        try (RuncastServer server = TestServer.start(b -> b.heartbeat(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(800)));
+        try (RuncastServer server = TestServer.start(b -> b.heartbeat(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(1500)));
              WsTestClient c = WsTestClient.connect(server.port())) {
-            long end = System.currentTimeMillis() + 2500;
+            long end = System.currentTimeMillis() + 4000;
             while (System.currentTimeMillis() < end) {
                 var f = c.frames.poll(100, TimeUnit.MILLISECONDS);
                 if (f != null && f.path("op").asText().equals("ping")) c.send("{\"op\":\"pong\"}");
@@ -53,10 +53,10 @@ class TimeoutsTest {
     @Test
     void plainClientThatOnlyAnswersProtocolPings_staysConnected() throws Exception {
         // the JDK client answers ping frames by itself and never sends a JSON frame after subscribing
-        try (RuncastServer server = TestServer.start(b -> b.heartbeat(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(800)));
+        try (RuncastServer server = TestServer.start(b -> b.heartbeat(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(1500)));
              WsTestClient c = WsTestClient.connect(server.port())) {
             c.send("{\"op\":\"subscribe\",\"run\":\"quiet\"}");
-            Thread.sleep(2500);
+            Thread.sleep(4000);
             assertThat(c.closed.isDone()).isFalse();
         }
     }
