@@ -50,6 +50,12 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             upgrade(ctx, req);
             return;
         }
+        if (req.method() == HttpMethod.OPTIONS) {
+            // CORS preflight: front ends served from another origin (seed 000's dev server on :3001)
+            // may call the API with JSON bodies
+            HttpReplies.preflight(ctx, keepAlive);
+            return;
+        }
         if (path.startsWith("/api/") || path.equals("/metrics")) {
             req.retain();
             ctx.channel().config().setAutoRead(false); // one request at a time per connection keeps replies in order

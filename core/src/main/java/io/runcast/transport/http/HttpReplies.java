@@ -41,6 +41,19 @@ final class HttpReplies {
         }
     }
 
+    /** 204 answer to a CORS preflight: any origin may call the API, as every response says. */
+    static void preflight(ChannelHandlerContext ctx, boolean keepAlive) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "content-type, authorization, last-event-id");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        if (!keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+    }
+
     static void error(ChannelHandlerContext ctx, boolean keepAlive, ErrorCode code, String message) {
         ObjectNode body = Json.object();
         body.putObject("error").put("code", code.wire()).put("message", message);

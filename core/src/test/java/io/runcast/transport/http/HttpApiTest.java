@@ -114,6 +114,19 @@ class HttpApiTest {
     }
 
     @Test
+    void corsPreflight_allowsJsonPostsFromOtherOrigins() throws Exception {
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/runs/x/events"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://127.0.0.1:3001").header("Access-Control-Request-Method", "POST").build();
+        var res = java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(204);
+        assertThat(res.headers().firstValue("access-control-allow-methods").orElse("")).contains("POST");
+        assertThat(res.headers().firstValue("access-control-allow-headers").orElse("")).contains("content-type");
+        assertThat(post(port, "/api/runs/cors/events", "{\"type\":\"log.line\"}").headers()
+                .firstValue("access-control-allow-origin")).contains("*");
+    }
+
+    @Test
     void health_andMetrics() {
         JsonNode h = json(get(port, "/api/health"));
         assertThat(h.path("status").asText()).isEqualTo("ok");
