@@ -107,11 +107,12 @@ public final class Hub implements CommitListener {
     /** Returns true when the subscription is finished (terminal passed or too slow). Topic monitor held. */
     private boolean offer(Subscription s, EncodedEvent e) {
         if (s.state == Subscription.State.CATCHING_UP) {
-            if (s.pending.size() >= config.maxPending()) {
-                s.sink().tooSlow("more than " + config.maxPending() + " events arrived during the history replay");
+            if (s.pendingBytes + e.frame().length > config.maxPending()) {
+                s.sink().tooSlow("more than " + config.maxPending() + " bytes of events arrived during the history replay");
                 return true;
             }
             s.pending.add(e);
+            s.pendingBytes += e.frame().length;
             return false;
         }
         if (e.seq() > s.lastSeq + 1) fillGap(s, e.seq() - 1);
@@ -185,6 +186,7 @@ public final class Hub implements CommitListener {
             }
             if (page.events().size() < config.replayPage()) return !sub.isDone();
             if (!awaitWritable(sub)) {
+                if (sub.isDone()) return false; // cancelled, or already cut off meanwhile
                 sub.sink().tooSlow("the client did not read its history replay within " + config.replayStall());
                 remove(sub);
                 return false;
@@ -214,6 +216,7 @@ public final class Hub implements CommitListener {
             if (sub.state != Subscription.State.CATCHING_UP) return;
             List<EncodedEvent> parked = new ArrayList<>(sub.pending);
             sub.pending.clear();
+            sub.pendingBytes = 0;
             sub.state = Subscription.State.LIVE;
             for (EncodedEvent e : parked) {
                 if (e.seq() > sub.lastSeq + 1) fillGap(sub, e.seq() - 1);

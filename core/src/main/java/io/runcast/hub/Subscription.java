@@ -22,6 +22,7 @@ public final class Subscription {
     private final Sink sink;
     private final Object tag;
     final List<EncodedEvent> pending = new ArrayList<>();
+    long pendingBytes;
     volatile State state = State.CATCHING_UP;
     long lastSeq;
 

@@ -157,6 +157,24 @@ class HubTest {
     }
 
     @Test
+    void liveEventsParkedDuringAStalledReplay_areBoundedInBytes() {
+        for (int i = 0; i < 500; i++) append("p", "log.line");
+        Hub h = new Hub(store, pool, new HubConfig(100, 20_000, Duration.ofSeconds(30)));
+        store.listener(h);
+        RecordingSink sink = new RecordingSink();
+        sink.writable = false; // the replay stalls after its first page; live events get parked
+        h.subscribe("p", 0L, null, TypeFilter.ALL, sink, null);
+        await().until(() -> sink.seqs.size() == 100);
+        String pad = "x".repeat(1000);
+        for (int i = 0; i < 30 && sink.slow == null; i++) {
+            store.append("p", List.of(EventDraft.of("log.line", io.runcast.event.Json.object().put("pad", pad)))).toCompletableFuture().join();
+        }
+        assertThat(sink.slow).contains("bytes");
+        await().until(() -> h.subscribers("p") == 0);
+        store.listener(hub);
+    }
+
+    @Test
     void replayToStalledSink_givesUpAsTooSlow() {
         for (int i = 0; i < 2000; i++) append("s", "log.line");
         Hub h = new Hub(store, pool, new HubConfig(100, 1000, Duration.ofMillis(200)));
