@@ -136,7 +136,9 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame close) {
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(f -> ctx.close());
+                // echo the client's code (RFC 6455 5.5.1); a close without one is answered without one
+                CloseWebSocketFrame echo = close.statusCode() < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(close.statusCode(), "");
+                ctx.writeAndFlush(echo).addListener(f -> ctx.close());
             } else if (frame instanceof BinaryWebSocketFrame) {
                 error(null, ErrorCode.BAD_REQUEST, "binary frames are not part of the protocol; send JSON text");
             }
