@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -28,6 +29,7 @@ public final class Outbound {
     private final Channel channel;
     private final long limitBytes;
     private final Function<byte[], Object> wrap;
+    private final BiFunction<CloseCode, String, Object> farewell;
     private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -35,18 +37,21 @@ public final class Outbound {
     private final Runnable drainTask = this::drain;
 
     /**
-     * @param wrap turns a payload into the message written to the pipeline (a WebSocket text frame,
-     *             or a ByteBuf for SSE)
+     * @param wrap     turns a payload into the message written to the pipeline (a WebSocket text
+     *                 frame, or a chunk of an HTTP response for SSE)
+     * @param farewell the last message written before the channel is closed with a code
      */
-    public Outbound(Channel channel, long limitBytes, Function<byte[], Object> wrap) {
+    public Outbound(Channel channel, long limitBytes, Function<byte[], Object> wrap, BiFunction<CloseCode, String, Object> farewell) {
         this.channel = channel;
         this.limitBytes = limitBytes;
         this.wrap = wrap;
+        this.farewell = farewell;
     }
 
-    /** For WebSocket connections: each payload is one text frame. */
+    /** For WebSocket connections: each payload is one text frame; closing sends a close frame with the code. */
     public static Outbound webSocket(Channel channel, long limitBytes) {
-        return new Outbound(channel, limitBytes, bytes -> new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+        return new Outbound(channel, limitBytes, bytes -> new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)),
+                (code, reason) -> new CloseWebSocketFrame(code.code(), reason));
     }
 
     public void send(String text) {
@@ -98,7 +103,7 @@ public final class Outbound {
             } else {
                 drainNow();
             }
-            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(farewell.apply(code, reason)).addListener(ChannelFutureListener.CLOSE);
             // a client that does not read will never let the close frame out; do not wait on it forever
             channel.eventLoop().schedule(() -> { channel.close(); }, 2, TimeUnit.SECONDS);
         });

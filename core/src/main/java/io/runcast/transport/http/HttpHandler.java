@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.runcast.event.TypeFilter;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.server.Services;
 import io.runcast.transport.ws.WsSession;
@@ -56,6 +57,10 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpReplies.preflight(ctx, keepAlive);
             return;
         }
+        if (req.method() == HttpMethod.GET && path.startsWith("/api/runs/") && path.endsWith("/stream")) {
+            stream(ctx, req, uri, keepAlive);
+            return;
+        }
         if (path.startsWith("/api/") || path.equals("/metrics")) {
             req.retain();
             ctx.channel().config().setAutoRead(false); // one request at a time per connection keeps replies in order
@@ -81,6 +86,57 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         HttpReplies.send(ctx, keepAlive, 200, file.get().contentType(), file.get().bytes());
+    }
+
+    /**
+     * {@code GET /api/runs/{run}/stream}: Server-Sent Events. Resumes after {@code Last-Event-ID} (or
+     * {@code ?since=}); {@code ?epoch=} and {@code ?types=a.*,b} as in the WebSocket subscribe.
+     */
+    private void stream(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean keepAlive) {
+        String[] parts = uri.path().split("/");
+        if (parts.length != 5) {
+            HttpReplies.error(ctx, keepAlive, ErrorCode.NOT_FOUND, "no route GET " + uri.path());
+            return;
+        }
+        String run = QueryStringDecoder.decodeComponent(parts[3]);
+        Long since;
+        TypeFilter filter;
+        String epoch = first(uri, "epoch");
+        try {
+            services.engine().checkRun(run);
+            String last = req.headers().get("Last-Event-ID", first(uri, "since"));
+            since = last == null || last.isBlank() ? null : Long.parseLong(last.trim());
+            if (since != null && since < 0) throw new NumberFormatException();
+            String types = first(uri, "types");
+            filter = TypeFilter.of(types == null ? null : java.util.List.of(types.split(",")));
+        } catch (NumberFormatException e) {
+            HttpReplies.error(ctx, keepAlive, ErrorCode.BAD_REQUEST, "Last-Event-ID / since must be a non-negative integer");
+            return;
+        } catch (IllegalArgumentException e) {
+            HttpReplies.error(ctx, keepAlive, ErrorCode.BAD_REQUEST, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            HttpReplies.error(ctx, keepAlive, e);
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        services.blocking().execute(() -> {
+            var info = services.engine().info(run);
+            ctx.executor().execute(() -> {
+                if (info.isPresent() && info.get().closed() && since != null && since >= info.get().head()) {
+                    // the client has the whole ended stream: 204 tells EventSource to stop reconnecting
+                    HttpReplies.send(ctx, keepAlive, 204, "text/plain", new byte[0]);
+                    ctx.channel().config().setAutoRead(true);
+                    return;
+                }
+                io.runcast.transport.sse.SseSession.open(ctx, run, since, epoch, filter, services);
+            });
+        });
+    }
+
+    private static String first(QueryStringDecoder uri, String name) {
+        var v = uri.parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     private static boolean isUpgrade(FullHttpRequest req) {
