@@ -2,7 +2,6 @@ package io.runcast.store;
 
 import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
-import io.runcast.event.EventTypes;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import java.time.Instant;
@@ -62,9 +61,5 @@ public final class Drafts {
             b >>>= 6;
         }
         return new String(out);
-    }
-
-    static boolean isTerminal(EventDraft d) {
-        return EventTypes.isTerminal(d.type());
     }
 }
