@@ -2,7 +2,6 @@ package io.runcast.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.EventDraft;
 import io.runcast.event.EventTypes;
 import io.runcast.event.Json;

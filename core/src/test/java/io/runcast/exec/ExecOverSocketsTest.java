@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.runcast.agent.Agent;
 import io.runcast.agent.Decision;
-import io.runcast.event.Event;
 import io.runcast.event.EventTypes;
 import io.runcast.server.RuncastServer;
 import io.runcast.testing.TestServer;
