@@ -67,6 +67,22 @@ public final class Frames {
         return Json.write(node);
     }
 
+    /**
+     * {@code {"op":"subscribed","id":…,"run":…,"epoch":…,"head":…,"first":…,"recovered":…}};
+     * {@code requestId} may be null.
+     */
+    public static String subscribed(Object requestId, String run, String epoch, long head, long first, boolean recovered) {
+        var node = Json.object().put("op", "subscribed");
+        putId(node, requestId);
+        node.put("run", run).put("epoch", epoch).put("head", head).put("first", first).put("recovered", recovered);
+        return Json.write(node);
+    }
+
+    /** {@code {"op":"end","run":…,"seq":…}}: the run's terminal event was delivered. */
+    public static String end(String run, long seq) {
+        return "{\"op\":\"end\",\"run\":" + Json.write(run) + ",\"seq\":" + seq + "}";
+    }
+
     /** Copies a client's request id (number or string) into a reply. */
     public static void putId(com.fasterxml.jackson.databind.node.ObjectNode node, Object requestId) {
         if (requestId instanceof com.fasterxml.jackson.databind.JsonNode j) node.set("id", j);

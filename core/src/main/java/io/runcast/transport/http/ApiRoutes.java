@@ -200,7 +200,8 @@ public final class ApiRoutes {
                 .put("connections", s.connections().size()).put("subscriptions", s.hub().subscriptions());
     }
 
-    private static String param(QueryStringDecoder uri, String name) {
+    /** The first value of a query parameter, or null. */
+    static String param(QueryStringDecoder uri, String name) {
         List<String> v = uri.parameters().get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }

@@ -101,13 +101,13 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         String run = QueryStringDecoder.decodeComponent(parts[3]);
         Long since;
         TypeFilter filter;
-        String epoch = first(uri, "epoch");
+        String epoch = ApiRoutes.param(uri, "epoch");
         try {
             services.engine().checkRun(run);
-            String last = req.headers().get("Last-Event-ID", first(uri, "since"));
+            String last = req.headers().get("Last-Event-ID", ApiRoutes.param(uri, "since"));
             since = last == null || last.isBlank() ? null : Long.parseLong(last.trim());
             if (since != null && since < 0) throw new NumberFormatException();
-            String types = first(uri, "types");
+            String types = ApiRoutes.param(uri, "types");
             filter = TypeFilter.of(types == null ? null : java.util.List.of(types.split(",")));
         } catch (NumberFormatException e) {
             HttpReplies.error(ctx, keepAlive, ErrorCode.BAD_REQUEST, "Last-Event-ID / since must be a non-negative integer");
@@ -132,11 +132,6 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 io.runcast.transport.sse.SseSession.open(ctx, run, since, epoch, filter, services);
             });
         });
-    }
-
-    private static String first(QueryStringDecoder uri, String name) {
-        var v = uri.parameters().get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     private static boolean isUpgrade(FullHttpRequest req) {

@@ -14,13 +14,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.runcast.event.Json;
 import io.runcast.event.TypeFilter;
 import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Sink;
 import io.runcast.hub.Subscribed;
 import io.runcast.hub.Subscription;
 import io.runcast.protocol.CloseCode;
+import io.runcast.protocol.Frames;
 import io.runcast.protocol.RuncastException;
 import io.runcast.server.Services;
 import io.runcast.transport.Outbound;
@@ -110,9 +110,8 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
 
     @Override
     public void subscribed(Subscription s, Subscribed info) {
-        var body = Json.object().put("op", "subscribed").put("run", info.run()).put("epoch", info.epoch())
-                .put("head", info.head()).put("first", info.first()).put("recovered", info.recovered());
-        out.send("event: subscribed\ndata: " + Json.write(body) + "\n\n");
+        out.send("event: subscribed\ndata: "
+                + Frames.subscribed(null, info.run(), info.epoch(), info.head(), info.first(), info.recovered()) + "\n\n");
     }
 
     @Override
@@ -129,14 +128,13 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
 
     @Override
     public void end(Subscription s, long seq) {
-        out.send("event: end\ndata: {\"op\":\"end\",\"run\":" + Json.write(run) + ",\"seq\":" + seq + "}\n\n");
+        out.send("event: end\ndata: " + Frames.end(run, seq) + "\n\n");
         out.close(CloseCode.NORMAL, "run ended");
     }
 
     @Override
     public void failed(Subscription s, RuncastException error) {
-        var body = Json.object().put("op", "error").put("code", error.code().wire()).put("message", error.getMessage());
-        out.send("event: error\ndata: " + Json.write(body) + "\n\n");
+        out.send("event: error\ndata: " + Frames.error(null, error.code(), error.getMessage()) + "\n\n");
         out.close(CloseCode.NORMAL, "subscription failed");
     }
 

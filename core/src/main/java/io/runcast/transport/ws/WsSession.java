@@ -320,11 +320,7 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     @Override
     public void subscribed(Subscription sub, Subscribed info) {
-        ObjectNode r = Json.object().put("op", "subscribed");
-        Frames.putId(r, sub.tag());
-        r.put("run", info.run()).put("epoch", info.epoch()).put("head", info.head()).put("first", info.first())
-                .put("recovered", info.recovered());
-        out.send(Json.write(r));
+        out.send(Frames.subscribed(sub.tag(), info.run(), info.epoch(), info.head(), info.first(), info.recovered()));
     }
 
     @Override
@@ -335,7 +331,7 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     @Override
     public void end(Subscription sub, long seq) {
         subs.remove(sub.run(), sub);
-        out.send("{\"op\":\"end\",\"run\":" + Json.write(sub.run()) + ",\"seq\":" + seq + "}");
+        out.send(Frames.end(sub.run(), seq));
     }
 
     @Override
