@@ -1,0 +1,2 @@
+/** The scripted multi-agent demo behind {@code ./runcast demo}: {@link io.runcast.demo.DemoPlan}. */
+package io.runcast.demo;

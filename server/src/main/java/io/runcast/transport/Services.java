@@ -1,0 +1,19 @@
+package io.runcast.transport;
+
+import io.runcast.config.RuncastConfig;
+import io.runcast.control.RunControl;
+import io.runcast.engine.Engine;
+import io.runcast.hub.Hub;
+import io.runcast.transport.Connections;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What the transports need from the server, in one value so handlers take a single argument.
+ *
+ * @param blocking a pool for work that may block (store reads, SQLite), never the event loop
+ */
+public record Services(RuncastConfig config, Engine engine, Hub hub, RunControl control,
+                       Connections connections, ExecutorService blocking, Instant started) {
+    public static final String VERSION = "0.1.0";
+}
