@@ -5,10 +5,14 @@ import io.runcast.engine.Limits;
 import io.runcast.store.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** Server flags shared by {@code serve} and {@code demo}; each also reads RUNCAST_* and the YAML file. */
 public final class ServerOptions {
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]?)(i?b)?");
+
     @Option(names = "--config", description = "YAML file with option values (keys = option names)")
     String config;
 
@@ -54,11 +58,14 @@ public final class ServerOptions {
     @Option(names = "--max-event-bytes", defaultValue = "" + Limits.DEFAULT_MAX_EVENT_BYTES, description = "largest event data (default: ${DEFAULT-VALUE})")
     int maxEventBytes;
 
-    @Option(names = "--history-events", defaultValue = "" + Retention.DEFAULT_MAX_EVENTS, description = "events kept per run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--history-events", defaultValue = "0", description = "trim each run to its newest N events; 0 = keep the whole run (default: ${DEFAULT-VALUE})")
     int historyEvents;
 
-    @Option(names = "--history-age", defaultValue = "24h", description = "events older than this are trimmed; 0 = no limit (default: ${DEFAULT-VALUE})")
+    @Option(names = "--history-age", defaultValue = "0", description = "trim events older than this; 0 = keep the whole run (default: ${DEFAULT-VALUE})")
     String historyAge;
+
+    @Option(names = "--memory-budget", defaultValue = "auto", description = "heap the memory store's history may take: 512m, 2g, bytes, or auto = 256m, at most a quarter of the heap (default: ${DEFAULT-VALUE})")
+    String memoryBudget;
 
     @Option(names = "--closed-run-ttl", defaultValue = "7d", description = "closed runs are removed after this; 0 = never (default: ${DEFAULT-VALUE})")
     String closedRunTtl;
@@ -75,8 +82,32 @@ public final class ServerOptions {
                 .allowPublish(allowPublish).abandonAfter(duration("abandon-after", abandonAfter))
                 .limits(new Limits(maxEventBytes, Limits.DEFAULT_MAX_BATCH, Limits.DEFAULT_MAX_NAME))
                 .retention(new Retention(historyEvents, duration("history-age", historyAge),
-                        duration("closed-run-ttl", closedRunTtl), duration("idempotency-window", idempotencyWindow)))
+                        duration("closed-run-ttl", closedRunTtl), duration("idempotency-window", idempotencyWindow),
+                        bytes("memory-budget", memoryBudget)))
                 .build();
+    }
+
+    /** Parses 64k, 512m, 2g (binary multiples; a trailing b or ib is allowed), a bare number of bytes, or auto. */
+    static long bytes(String option, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("auto")) return Retention.DEFAULT_MEMORY_BUDGET;
+        Matcher m = SIZE.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--" + option + ": '" + text + "' is not a size like 64m, 2g, 1048576 or auto");
+        }
+        int shift = switch (m.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            if (n > Long.MAX_VALUE >> shift) throw new NumberFormatException();
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + ": '" + text + "' is too large");
+        }
     }
 
     /** Parses 500ms, 25s, 30m, 24h, 7d, or a bare number of seconds. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.runcast.config.RuncastConfig;
+import io.runcast.store.Retention;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,40 @@ class ConfigDefaultsTest {
         assertThat(c.store()).isEqualTo("sqlite");
         assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(25));
         assertThat(c.retention().closedRunTtl()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void retentionDefaults_keepWholeRuns_memoryStoreHasABudget() throws Exception {
+        Retention r = parse(Map.of(), null).retention();
+        assertThat(r.maxEventsPerRun()).isZero();
+        assertThat(r.limitsCount()).isFalse();
+        assertThat(r.maxEventAge()).isZero();
+        assertThat(r.memoryBudgetBytes()).isEqualTo(Retention.DEFAULT_MEMORY_BUDGET)
+                .isEqualTo(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+        assertThat(r).isEqualTo(Retention.DEFAULT);
+    }
+
+    @Test
+    void retentionOptions_fromFlagsEnvAndYaml() throws Exception {
+        Retention flags = parse(Map.of(), null, "--history-events", "500", "--history-age", "2h", "--memory-budget", "64m").retention();
+        assertThat(flags.maxEventsPerRun()).isEqualTo(500);
+        assertThat(flags.maxEventAge()).isEqualTo(Duration.ofHours(2));
+        assertThat(flags.memoryBudgetBytes()).isEqualTo(64L << 20);
+        assertThat(parse(Map.of("RUNCAST_MEMORY_BUDGET", "1g", "RUNCAST_HISTORY_EVENTS", "7"), null).retention())
+                .extracting(Retention::memoryBudgetBytes, Retention::maxEventsPerRun).containsExactly(1L << 30, 7);
+        assertThat(parse(Map.of(), "memory-budget: 524288\nhistory-age: 30m\n").retention())
+                .extracting(Retention::memoryBudgetBytes, Retention::maxEventAge).containsExactly(524_288L, Duration.ofMinutes(30));
+        assertThat(ServerOptions.bytes("x", "512KiB")).isEqualTo(512L << 10);
+        assertThat(ServerOptions.bytes("x", "2GB")).isEqualTo(2L << 30);
+        assertThat(ServerOptions.bytes("x", "auto")).isEqualTo(Retention.DEFAULT_MEMORY_BUDGET);
+    }
+
+    @Test
+    void badRetentionValues_clearMessages() {
+        assertThatThrownBy(() -> parse(Map.of(), null, "--history-events", "-1")).hasMessageContaining("must be >= 0 (0 = no limit)");
+        assertThatThrownBy(() -> parse(Map.of(), null, "--memory-budget", "lots")).hasMessageContaining("--memory-budget: 'lots' is not a size");
+        assertThatThrownBy(() -> parse(Map.of(), null, "--memory-budget", "1k")).hasMessageContaining("memory budget must be at least 65536 bytes");
+        assertThatThrownBy(() -> parse(Map.of(), null, "--memory-budget", "99999999999g")).hasMessageContaining("too large");
     }
 
     @Test

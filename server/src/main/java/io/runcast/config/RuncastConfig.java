@@ -24,7 +24,8 @@ import java.time.Duration;
  * @param allowPublish      whether WebSocket clients may publish
  * @param abandonAfter      an open run with no event for this long is failed with reason "abandoned" (ZERO: never)
  * @param limits            input limits
- * @param retention         history retention
+ * @param retention         history retention: count and age limits (off by default: whole runs are kept),
+ *                          closed-run TTL, idempotency window, and the memory store's heap budget
  */
 public record RuncastConfig(
         String host, int port, Path dataDir, String store, String sync,

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li><b>Sequencing.</b> {@link #append} gives the drafts consecutive seqs right after the run's
+ *   <li><b>Sequencing.</b> Every store applies the rules of {@link Sequencer}. {@link #append} gives the drafts consecutive seqs right after the run's
  *       head, atomically: either all drafts of the call are stored or none. Seqs never repeat and never
  *       skip, whatever the number of concurrent callers. A run comes into being on its first append,
  *       with a fresh epoch.</li>
@@ -26,9 +26,10 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Idempotency.</b> A draft whose {@code key} was already appended to the same run within the
  *       idempotency window is not appended again: its {@link Appended} carries the original event and
  *       {@code duplicate == true}. Duplicates are not notified.</li>
- *   <li><b>History.</b> {@link #read} returns retained events in seq order. Retention may trim the
- *       oldest events of a run (by count or age) and remove closed runs after a while; the epoch
- *       changes only when a run's history was lost in a way the store cannot account for.</li>
+ *   <li><b>History.</b> {@link #read} returns retained events in seq order. By default a run's whole
+ *       history is kept; {@link Retention} may trim the oldest events of a run (by count, age, or the
+ *       memory store's budget) and remove closed runs after a while; the epoch changes only when a
+ *       run's history was lost in a way the store cannot account for.</li>
  *   <li><b>Errors.</b> Methods throw (or complete with) {@link io.runcast.protocol.RuncastException}:
  *       {@code RUN_CLOSED}, {@code TOO_LARGE}, {@code UNAVAILABLE} when storage fails.</li>
  * </ul>

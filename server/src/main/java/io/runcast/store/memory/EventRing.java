@@ -9,6 +9,9 @@ import java.util.List;
  * up to its capacity and then overwrites the oldest. Not thread-safe.
  */
 final class EventRing {
+    /** The capacity of a ring without a count limit: the largest array a JVM reliably allocates. */
+    static final int UNBOUNDED = Integer.MAX_VALUE - 8;
+
     private final int capacity;
     private Event[] slots;
     private int start;
@@ -27,21 +30,38 @@ final class EventRing {
         return slots[start];
     }
 
-    void add(Event e) {
+    /** Adds an event; at capacity the oldest is overwritten and returned, else null. */
+    Event add(Event e) {
         if (size == capacity) {
+            Event pushedOut = slots[start];
             slots[start] = e;
             start = (start + 1) % slots.length;
-            return;
+            return pushedOut;
         }
         if (size == slots.length) grow();
         slots[(start + size) % slots.length] = e;
         size++;
+        return null;
     }
 
-    void removeFirst() {
+    /**
+     * Removes and returns the oldest event. A ring a quarter full is halved, so a long run trimmed
+     * down does not keep the array of its peak (grow at full, shrink at a quarter: no thrashing).
+     */
+    Event removeFirst() {
+        Event e = slots[start];
         slots[start] = null;
         start = (start + 1) % slots.length;
         size--;
+        if (slots.length > 16 && size < slots.length / 4) resize(slots.length / 2);
+        return e;
+    }
+
+    /** The event with this seq, or null when it is not retained. */
+    Event get(long seq) {
+        if (size == 0) return null;
+        long i = seq - slots[start].seq();
+        return i < 0 || i >= size ? null : slots[(int) ((start + i) % slots.length)];
     }
 
     /** Up to {@code limit} events with seq greater than {@code after}. */
@@ -57,9 +77,13 @@ final class EventRing {
     }
 
     private void grow() {
-        Event[] bigger = new Event[(int) Math.min(capacity, (long) slots.length * 2)];
-        for (int i = 0; i < size; i++) bigger[i] = slots[(start + i) % slots.length];
-        slots = bigger;
+        resize((int) Math.min(capacity, (long) slots.length * 2));
+    }
+
+    private void resize(int length) {
+        Event[] moved = new Event[length];
+        for (int i = 0; i < size; i++) moved[i] = slots[(start + i) % slots.length];
+        slots = moved;
         start = 0;
     }
 }

@@ -1,43 +1,66 @@
 package io.runcast.store.memory;
 
-import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
-import io.runcast.event.RunStatus;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.store.Appended;
 import io.runcast.store.CommitListener;
-import io.runcast.store.Drafts;
 import io.runcast.store.EventStore;
 import io.runcast.store.History;
 import io.runcast.store.Retention;
 import io.runcast.store.RunInfo;
+import io.runcast.store.Sequencer;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps each run's history in this process, bounded by {@link Retention}. Nothing survives a
- * restart, which is why every run gets a fresh epoch when it is created: a client resuming against
- * a restarted server is told "not recovered" instead of silently missing events.
+ * Keeps each run's history in this process. Nothing survives a restart, which is why every run gets
+ * a fresh epoch when it is created: a client resuming against a restarted server is told "not
+ * recovered" instead of silently missing events.
+ *
+ * <h2>Memory budget</h2>
+ * History lives in the heap, so it is bounded by {@link Retention#memoryBudgetBytes()}. The store
+ * charges every run, retained event and remembered key its estimated heap size ({@link Footprint},
+ * which errs high) and keeps the total. When an append takes the total over the budget, before the
+ * append returns:
+ * <ol>
+ *   <li>closed runs are dropped whole, the one that closed first going first, until the total is
+ *       within the budget (a dropped run is unknown afterwards, as if its closed-run TTL had passed);</li>
+ *   <li>if only open runs are left, the oldest events of the open run retaining the most bytes are
+ *       trimmed, down to 15/16 of the budget so the search for the largest run happens once per
+ *       sixteenth of the budget appended rather than once per event; then the next largest, and so
+ *       on. A long run thus loses its beginning before a short run loses anything; {@code first}
+ *       says where its history now starts, and resumes from before it answer "not recovered".</li>
+ * </ol>
+ * Run state and idempotency keys inside their window are never evicted (they are small, and a key
+ * forgotten early would let a retry append twice), so only they can hold the total above the budget.
+ * Count and age limits from {@link Retention} apply as well when set.
  */
 public final class MemoryEventStore implements EventStore {
     private final ConcurrentHashMap<String, RunLog> runs = new ConcurrentHashMap<>();
     private final Retention retention;
+    private final Sequencer sequencer;
+    private final int capacity;
     private final Clock clock;
     private final ScheduledExecutorService sweeper;
+    private final AtomicLong bytes = new AtomicLong();
+    /** Closed runs in the order they closed, so both budget and TTL take the oldest first. */
+    private final ConcurrentLinkedQueue<RunLog> closedOrder = new ConcurrentLinkedQueue<>();
+    /** Held to take from {@link #closedOrder} or trim for the budget; never while holding a log's monitor. */
+    private final ReentrantLock evicting = new ReentrantLock();
     private volatile CommitListener listener = CommitListener.NONE;
     private volatile boolean closed;
 
@@ -52,6 +75,8 @@ public final class MemoryEventStore implements EventStore {
     /** With the clock that stamps events and drives retention (tests move it forward). */
     public MemoryEventStore(Retention retention, Clock clock) {
         this.retention = retention;
+        this.sequencer = new Sequencer(retention.idempotencyWindow());
+        this.capacity = retention.limitsCount() ? retention.maxEventsPerRun() : EventRing.UNBOUNDED;
         this.clock = clock;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "runcast-memory-retention");
@@ -70,14 +95,23 @@ public final class MemoryEventStore implements EventStore {
     public CompletionStage<List<Appended>> append(String run, List<EventDraft> drafts) {
         try {
             if (closed) throw new RuncastException(ErrorCode.UNAVAILABLE, "store is closed");
-            Drafts.checkBatch(run, drafts);
-            while (true) {
-                RunLog log = runs.computeIfAbsent(run, r -> new RunLog(r, retention.maxEventsPerRun()));
+            List<Appended> result = null;
+            while (result == null) {
+                RunLog log = runs.computeIfAbsent(run, r -> new RunLog(r, capacity, bytes));
                 synchronized (log) {
-                    if (log.removed) continue; // raced with expiry; the next loop creates it anew
-                    return CompletableFuture.completedFuture(log.append(drafts, retention, listener, clock));
+                    if (log.removed()) continue; // dropped meanwhile; the next loop creates it anew
+                    boolean wasClosed = log.closed();
+                    try {
+                        result = log.append(drafts, sequencer, clock.instant(), listener);
+                    } catch (RuntimeException refused) {
+                        if (log.isEmpty()) remove(log); // a refused first batch leaves no run behind
+                        throw refused;
+                    }
+                    if (!wasClosed && log.closed()) closedOrder.add(log);
                 }
             }
+            enforceBudget();
+            return CompletableFuture.completedFuture(result);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -88,7 +122,7 @@ public final class MemoryEventStore implements EventStore {
         RunLog log = runs.get(run);
         if (log == null) return History.UNKNOWN;
         synchronized (log) {
-            return log.read(after, limit);
+            return log.removed() ? History.UNKNOWN : log.read(after, limit);
         }
     }
 
@@ -97,7 +131,7 @@ public final class MemoryEventStore implements EventStore {
         RunLog log = runs.get(run);
         if (log == null) return Optional.empty();
         synchronized (log) {
-            return log.removed ? Optional.empty() : Optional.of(log.info());
+            return log.removed() || log.isEmpty() ? Optional.empty() : Optional.of(log.info());
         }
     }
 
@@ -106,7 +140,7 @@ public final class MemoryEventStore implements EventStore {
         List<RunInfo> all = new ArrayList<>();
         for (RunLog log : runs.values()) {
             synchronized (log) {
-                if (!log.removed && (!openOnly || !log.status.isClosed())) all.add(log.info());
+                if (!log.removed() && !log.isEmpty() && (!openOnly || !log.closed())) all.add(log.info());
             }
         }
         all.sort(Comparator.comparing(RunInfo::createdAt).reversed().thenComparing(RunInfo::run));
@@ -116,6 +150,11 @@ public final class MemoryEventStore implements EventStore {
     @Override
     public String kind() {
         return "memory";
+    }
+
+    /** The estimated heap held by history, in bytes; within the budget except as the class says. */
+    public long retainedBytes() {
+        return bytes.get();
     }
 
     @Override
@@ -130,106 +169,65 @@ public final class MemoryEventStore implements EventStore {
     }
 
     void sweep(Instant now) {
+        evicting.lock();
+        try {
+            // closed runs expire in the order they closed: stop at the first one still inside its TTL
+            for (RunLog log; (log = closedOrder.peek()) != null; closedOrder.poll()) {
+                synchronized (log) {
+                    if (!log.expired(now, retention.closedRunTtl())) break;
+                    remove(log);
+                }
+            }
+        } finally {
+            evicting.unlock();
+        }
         for (RunLog log : runs.values()) {
             synchronized (log) {
-                if (log.expired(now, retention)) {
-                    log.removed = true;
-                    runs.remove(log.run, log);
-                } else {
-                    log.trimByAge(now, retention);
-                    log.forgetKeys(now, retention);
-                }
+                if (log.removed()) continue;
+                log.trimByAge(now, retention.maxEventAge());
+                log.forgetKeys(now, retention.idempotencyWindow());
             }
         }
     }
 
-    /** One run's state; every method runs under the log's monitor. */
-    private static final class RunLog {
-        final String run;
-        final String epoch = Drafts.newEpoch();
-        final EventRing events;
-        final java.util.LinkedHashMap<String, Event> keys = new java.util.LinkedHashMap<>();
-        RunStatus status = RunStatus.RUNNING;
-        long head;
-        Instant createdAt;
-        Instant updatedAt;
-        boolean removed;
-
-        RunLog(String run, int capacity) {
-            this.run = run;
-            this.events = new EventRing(capacity);
-        }
-
-        List<Appended> append(List<EventDraft> drafts, Retention retention, CommitListener listener, Clock clock) {
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            if (updatedAt != null && now.isBefore(updatedAt)) now = updatedAt; // per-run time never goes backwards
-            Instant notBefore = now.minus(retention.idempotencyWindow());
-            boolean keysOn = !retention.idempotencyWindow().isZero();
-            List<Appended> result = new ArrayList<>(drafts.size());
-            List<Event> fresh = new ArrayList<>(drafts.size());
-            Map<String, Event> ownKeys = new HashMap<>();
-            for (EventDraft d : drafts) {
-                String key = keysOn ? d.key() : null;
-                if (key != null) {
-                    Event original = ownKeys.get(key);
-                    if (original == null) {
-                        original = keys.get(key);
-                        if (original != null && original.time().isBefore(notBefore)) original = null;
+    /** Brings the total back within the budget as the class describes; a no-op when it is. */
+    private void enforceBudget() {
+        long budget = retention.memoryBudgetBytes();
+        if (bytes.get() <= budget) return;
+        evicting.lock();
+        try {
+            long target = budget - budget / 16;
+            while (bytes.get() > budget) {
+                RunLog oldestClosed = closedOrder.poll();
+                if (oldestClosed != null) {
+                    synchronized (oldestClosed) {
+                        remove(oldestClosed);
                     }
-                    if (original != null) {
-                        result.add(new Appended(original, true));
-                        continue;
-                    }
+                    continue;
                 }
-                Event e = Drafts.toEvent(run, head + fresh.size() + 1, d, now);
-                fresh.add(e);
-                result.add(new Appended(e, false));
-                if (key != null) ownKeys.put(key, e);
+                RunLog largest = largestRetaining();
+                if (largest == null) return; // only run state and live keys are left
+                synchronized (largest) {
+                    if (!largest.removed()) largest.trimOldest(bytes.get() - target);
+                }
             }
-            // a retry whose every draft is a duplicate gets its answer even after the run has closed
-            if (fresh.isEmpty()) return result;
-            if (status.isClosed()) throw Drafts.closed(run);
-            for (Event e : fresh) {
-                events.add(e);
-                status = status.after(e.type());
-            }
-            for (Map.Entry<String, Event> k : ownKeys.entrySet()) {
-                keys.remove(k.getKey()); // re-insert so that insertion order stays time order
-                keys.put(k.getKey(), k.getValue());
-            }
-            head += fresh.size();
-            if (createdAt == null) createdAt = now;
-            updatedAt = now;
-            listener.committed(run, List.copyOf(fresh));
-            return result;
+        } finally {
+            evicting.unlock();
         }
+    }
 
-        History read(long after, int limit) {
-            long first = events.isEmpty() ? head + 1 : events.first().seq();
-            return new History(epoch, first, head, events.after(after, limit));
+    /** The run whose retained events take the most bytes, or null when no run retains any. */
+    private RunLog largestRetaining() {
+        RunLog largest = null;
+        for (RunLog log : runs.values()) {
+            if (log.eventBytes() > 0 && (largest == null || log.eventBytes() > largest.eventBytes())) largest = log;
         }
+        return largest;
+    }
 
-        RunInfo info() {
-            long first = events.isEmpty() ? head + 1 : events.first().seq();
-            return new RunInfo(run, epoch, status, head, first, createdAt, updatedAt);
-        }
-
-        boolean expired(Instant now, Retention r) {
-            return status.isClosed() && !r.closedRunTtl().isZero()
-                    && updatedAt.plus(r.closedRunTtl()).isBefore(now);
-        }
-
-        void trimByAge(Instant now, Retention r) {
-            if (r.maxEventAge().isZero()) return;
-            Instant cutoff = now.minus(r.maxEventAge());
-            while (!events.isEmpty() && events.first().time().isBefore(cutoff)) events.removeFirst();
-        }
-
-        void forgetKeys(Instant now, Retention r) {
-            Instant cutoff = now.minus(r.idempotencyWindow());
-            // insertion order is time order, so stop at the first key still inside the window
-            var it = keys.values().iterator();
-            while (it.hasNext() && it.next().time().isBefore(cutoff)) it.remove();
-        }
+    /** Under the log's monitor. */
+    private void remove(RunLog log) {
+        log.drop();
+        runs.remove(log.run, log);
     }
 }

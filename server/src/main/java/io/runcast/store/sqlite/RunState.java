@@ -2,6 +2,7 @@ package io.runcast.store.sqlite;
 
 import io.runcast.event.RunStatus;
 import io.runcast.store.RunInfo;
+import io.runcast.store.Sequencer;
 import java.time.Instant;
 
 /**
@@ -43,6 +44,22 @@ final class RunState {
 
     RunState copy() {
         return new RunState(run, epoch, status, head, first, firstTime, created, updated, closedAt);
+    }
+
+    /** What the sequencer needs of this run. */
+    Sequencer.State sequencing() {
+        return new Sequencer.State(head, status, Instant.ofEpochMilli(updated));
+    }
+
+    /** Takes the sequencer's next state after an append that added events. */
+    void advance(Sequencer.State next) {
+        long t = next.time().toEpochMilli();
+        if (first > head) firstTime = t; // nothing was retained: the first new event starts the age window
+        head = next.head();
+        status = next.status();
+        updated = t;
+        if (status.isClosed()) closedAt = t;
+        dirty = true;
     }
 
     long retained() {

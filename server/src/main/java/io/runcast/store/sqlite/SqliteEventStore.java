@@ -5,11 +5,11 @@ import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.store.Appended;
 import io.runcast.store.CommitListener;
-import io.runcast.store.Drafts;
 import io.runcast.store.EventStore;
 import io.runcast.store.History;
 import io.runcast.store.Retention;
 import io.runcast.store.RunInfo;
+import io.runcast.store.Sequencer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -125,7 +125,7 @@ public final class SqliteEventStore implements EventStore {
     public CompletionStage<List<Appended>> append(String run, List<EventDraft> drafts) {
         CompletableFuture<List<Appended>> done = new CompletableFuture<>();
         try {
-            Drafts.checkBatch(run, drafts);
+            Sequencer.checkBatch(run, drafts); // refused at once, not after waiting behind the disk
             List<EventDraft> copy = List.copyOf(drafts);
             lifecycle.readLock().lock();
             try {

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Retention, in small steps run by the writer thread between append batches: trims runs over the
- * count limit, then events past the age limit, then removes expired closed runs, then forgets
- * idempotency keys past their window. Each {@link #step()} deletes at most {@link #CHUNK} rows in
+ * count limit and events past the age limit (when those limits are set; by default a run keeps its
+ * whole history), then removes expired closed runs, then forgets idempotency keys past their window. Each {@link #step()} deletes at most {@link #CHUNK} rows in
  * one transaction, so an append waits for at most one short step.
  */
 final class Sweeper {
@@ -61,6 +61,7 @@ final class Sweeper {
 
     /** At start-up: runs left over the limit (e.g. the limit was lowered). */
     void findRunsOverLimit() throws SQLException {
+        if (!retention.limitsCount()) return;
         try (PreparedStatement st = c.prepareStatement("SELECT run FROM runs WHERE head - first + 1 > ?")) {
             st.setLong(1, retention.maxEventsPerRun());
             try (ResultSet rs = st.executeQuery()) {

@@ -8,6 +8,7 @@ import io.runcast.store.Appended;
 import io.runcast.store.CommitListener;
 import io.runcast.store.Drafts;
 import io.runcast.store.Retention;
+import io.runcast.store.Sequencer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,6 +55,7 @@ final class Writer implements Runnable {
     private final RunCache runs;
     private final Sweeper sweeper;
     private final Retention retention;
+    private final Sequencer sequencer;
     private final Clock clock;
     private final Executor acks;
     private final long sweepIntervalNanos;
@@ -74,6 +76,7 @@ final class Writer implements Runnable {
         this.c = c;
         this.queue = queue;
         this.retention = retention;
+        this.sequencer = new Sequencer(retention.idempotencyWindow());
         this.clock = clock;
         this.acks = acks;
         this.sweepIntervalNanos = sweepIntervalNanos;
@@ -84,7 +87,7 @@ final class Writer implements Runnable {
         findKey = c.prepareStatement("""
                 SELECT k.seq, k.id, k.type, k.time, e.step, e.agent, e.data
                 FROM keys k LEFT JOIN events e ON e.run = k.run AND e.seq = k.seq
-                WHERE k.run = ? AND k.key = ? AND k.time >= ?""");
+                WHERE k.run = ? AND k.key = ?""");
         sweeper.findRunsOverLimit();
         c.commit();
     }
@@ -178,6 +181,7 @@ final class Writer implements Runnable {
 
     private void commitBatch(List<Append> batch) {
         long now = clock.millis();
+        Instant time = Instant.ofEpochMilli(now);
         Map<String, RunState> staged = new LinkedHashMap<>();
         Map<String, Event> batchKeys = new HashMap<>();
         List<Outcome> outcomes = new ArrayList<>(batch.size());
@@ -190,7 +194,7 @@ final class Writer implements Runnable {
                     staged.put(a.run(), s);
                 }
                 try {
-                    outcomes.add(sequence(a, s, now, batchKeys));
+                    outcomes.add(sequence(a, s, time, batchKeys));
                 } catch (RuncastException refused) {
                     outcomes.add(new Outcome(a, null, null, refused));
                 }
@@ -212,7 +216,7 @@ final class Writer implements Runnable {
         for (RunState s : staged.values()) {
             if (!s.dirty) continue;
             runs.publish(s);
-            if (s.retained() > retention.maxEventsPerRun()) sweeper.overLimit(s.run);
+            if (retention.limitsCount() && s.retained() > retention.maxEventsPerRun()) sweeper.overLimit(s.run);
         }
         CommitListener l = listener;
         for (Outcome o : outcomes) {
@@ -235,36 +239,15 @@ final class Writer implements Runnable {
         });
     }
 
-    /** Assigns seqs to one append's new drafts and queues their rows; refuses without side effects. */
-    private Outcome sequence(Append a, RunState s, long now, Map<String, Event> batchKeys) throws SQLException {
-        boolean keysOn = !retention.idempotencyWindow().isZero();
-        long t = Math.max(now, s.updated); // times never go backwards within a run; age trimming relies on it
-        Instant time = Instant.ofEpochMilli(t);
-        List<EventDraft> drafts = a.drafts();
-        List<Appended> result = new ArrayList<>(drafts.size());
-        List<Event> fresh = new ArrayList<>(drafts.size());
-        Map<String, Event> ownKeys = null;
-        for (EventDraft d : drafts) {
-            String key = keysOn ? d.key() : null;
-            if (key != null) {
-                Event original = ownKeys == null ? null : ownKeys.get(key);
-                if (original == null) original = batchKeys.get(a.run() + '\n' + key);
-                if (original == null && s.head > 0) original = findKey(a.run(), key, now - retention.idempotencyWindow().toMillis());
-                if (original != null) {
-                    result.add(new Appended(original, true));
-                    continue;
-                }
-            }
-            Event e = Drafts.toEvent(a.run(), s.head + fresh.size() + 1, d, time);
-            fresh.add(e);
-            result.add(new Appended(e, false));
-            if (key != null) {
-                if (ownKeys == null) ownKeys = new HashMap<>();
-                ownKeys.put(key, e);
-            }
-        }
-        if (!fresh.isEmpty() && s.status.isClosed()) throw Drafts.closed(a.run());
-        for (Event e : fresh) {
+    /** Sequences one append and queues its rows; a refusal (thrown) queues nothing. */
+    private Outcome sequence(Append a, RunState s, Instant now, Map<String, Event> batchKeys) throws SQLException {
+        Sequencer.Sequenced q = sequencer.sequence(a.run(), s.sequencing(), a.drafts(), now, key -> {
+            Event earlier = batchKeys.get(a.run() + '\n' + key); // from an earlier append of this transaction
+            return earlier != null ? earlier : findKey(a.run(), key);
+        });
+        if (q.fresh().isEmpty()) return new Outcome(a, q.answers(), q.fresh(), null);
+        long t = q.state().time().toEpochMilli();
+        for (Event e : q.fresh()) {
             insertEvent.setString(1, e.run());
             insertEvent.setLong(2, e.seq());
             insertEvent.setString(3, e.id());
@@ -274,36 +257,26 @@ final class Writer implements Runnable {
             insertEvent.setString(7, e.agent());
             insertEvent.setString(8, e.data());
             insertEvent.addBatch();
-            s.status = s.status.after(e.type());
         }
-        if (ownKeys != null) {
-            for (Map.Entry<String, Event> k : ownKeys.entrySet()) {
-                Event e = k.getValue();
-                insertKey.setString(1, e.run());
-                insertKey.setString(2, k.getKey());
-                insertKey.setLong(3, e.seq());
-                insertKey.setString(4, e.id());
-                insertKey.setString(5, e.type());
-                insertKey.setLong(6, t);
-                insertKey.addBatch();
-                batchKeys.put(a.run() + '\n' + k.getKey(), e);
-            }
+        for (Map.Entry<String, Event> k : q.keys().entrySet()) {
+            Event e = k.getValue();
+            insertKey.setString(1, e.run());
+            insertKey.setString(2, k.getKey());
+            insertKey.setLong(3, e.seq());
+            insertKey.setString(4, e.id());
+            insertKey.setString(5, e.type());
+            insertKey.setLong(6, t);
+            insertKey.addBatch();
+            batchKeys.put(a.run() + '\n' + k.getKey(), e);
         }
-        if (!fresh.isEmpty()) {
-            if (s.first > s.head) s.firstTime = t; // nothing was retained: the first new event starts the window
-            s.head += fresh.size();
-            s.updated = t;
-            if (s.status.isClosed()) s.closedAt = t;
-            s.dirty = true;
-        }
-        return new Outcome(a, result, fresh, null);
+        s.advance(q.state());
+        return new Outcome(a, q.answers(), q.fresh(), null);
     }
 
-    /** The event first appended under a key within the window; its body is gone if trimmed since. */
-    private Event findKey(String run, String key, long notBefore) throws SQLException {
+    /** The event first appended under a key not yet forgotten; its body is gone if trimmed since. */
+    private Event findKey(String run, String key) throws SQLException {
         findKey.setString(1, run);
         findKey.setString(2, key);
-        findKey.setLong(3, notBefore);
         try (ResultSet rs = findKey.executeQuery()) {
             if (!rs.next()) return null;
             String data = rs.getString(7);

@@ -232,6 +232,39 @@ class SqliteEventStoreTest extends EventStoreContract {
     }
 
     @Test
+    void defaultRetention_keepsAllOfALongRunningRun_aLateReaderSeesSeqOne() {
+        Path dir = tmp.resolve("whole");
+        List<io.runcast.event.EventDraft> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) batch.add(draft("token.delta", "{\"t\":\"a\"}"));
+        try (SqliteEventStore store = openAt(dir)) {
+            for (int i = 0; i < 10; i++) store.append("long", batch).toCompletableFuture().join();
+            clock.advance(java.time.Duration.ofHours(25)); // older than any former default age limit
+            appendSteps(store, "long", 500);
+            store.sweep().join();
+            assertThat(seqs(store.read("long", 0, 3).events())).containsExactly(1L, 2L, 3L);
+            assertThat(store.info("long").orElseThrow().first()).isEqualTo(1);
+            assertThat(store.info("long").orElseThrow().retained()).isEqualTo(10_500);
+        }
+        try (SqliteEventStore store = openAt(dir)) { // nor does a restart trim it
+            store.sweep().join();
+            assertThat(store.read("long", 0, 1).events().get(0).seq()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void defaultRetention_keepsAClosedRunWholeUntilItsTtl() {
+        try (SqliteEventStore store = openAt(tmp.resolve("closed"))) {
+            append(store, "done", draft("run.started", "{}"), step(1), draft("run.completed", "{}"));
+            clock.advance(Retention.DEFAULT_CLOSED_TTL.minusHours(1));
+            store.sweep().join();
+            assertThat(seqs(all(store, "done"))).containsExactly(1L, 2L, 3L);
+            clock.advance(java.time.Duration.ofHours(2));
+            store.sweep().join();
+            assertThat(store.info("done")).isEmpty();
+        }
+    }
+
+    @Test
     void close_flushesAppendsAlreadyAccepted() {
         Path dir = tmp.resolve("flush");
         List<CompletableFuture<List<Appended>>> futures = new ArrayList<>();
