@@ -15,6 +15,7 @@ import io.runcast.testing.WsTestClient;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +118,8 @@ class SlowConsumerTest {
                 assertThat(msg.path("seq").asLong()).as("seq after %d", last).isEqualTo(last + 1);
                 last++;
             }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no close frame within 10 s after seq " + last + ": the client was never cut off", e);
         } catch (EOFException | SocketException e) {
             throw new AssertionError("the connection broke off after seq " + last + ", in the middle of a frame", e);
         }
