@@ -92,6 +92,7 @@ class SlowConsumerTest {
                 System.out.printf("heap growth after %d MB published with a stalled subscriber: %d KB%n",
                         (long) EVENTS * EVENT_BYTES >> 20, growth >> 10);
                 assertThat(growth).isLessThan(24L << 20);
+                System.out.printf("stalled client: read again after %d events were published; found seq 1..%d, then the close frame%n", RESUME_AT, drained.lastSeq());
                 assertThat(drained.close()).as("close code found after the backlog").isEqualTo(CloseCode.SLOW_CONSUMER.code());
                 assertThat(drained.lastSeq()).as("events before the cut-off").isBetween(1L, (long) RESUME_AT);
                 stalled.close();
@@ -129,7 +130,8 @@ class SlowConsumerTest {
     /** The most a loopback send buffer grows to: Linux's tcp_wmem maximum, or a generous guess elsewhere. */
     private static long maxSendBuffer() {
         try {
-            String[] wmem = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+            // readAllLines, not readString: the latter trusts /proc's reported size of 0 and reads one byte
+            String[] wmem = Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim().split("\\s+");
             return Long.parseLong(wmem[2]);
         } catch (IOException | RuntimeException e) {
             return 16L << 20;
