@@ -77,21 +77,21 @@ class PlanExecutorTest {
         PlanExecutor two = new PlanExecutor(h.engine, h.control, ExecutorConfig.DEFAULT.withParallelism(2));
         try {
             RunExecution r = two.start("par", Plan.of("q", steps));
-            await().atMost(Duration.ofSeconds(5)).until(() -> now.get() == 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> now.get() >= 2);
             go.release(6);
             assertThat(finish(r).type()).isEqualTo(EventTypes.RUN_COMPLETED);
         } finally {
             two.close();
         }
-        assertThat(max.get()).isEqualTo(2);
-        // In the stream too: at no point more than two steps started and not yet completed.
+        // In the stream: at no point more than two steps started and not yet completed.
         int running = 0;
         int most = 0;
         for (String t : h.types("par")) {
             if (t.equals(EventTypes.STEP_STARTED)) most = Math.max(most, ++running);
             if (t.equals(EventTypes.STEP_COMPLETED)) running--;
         }
-        assertThat(most).isEqualTo(2);
+        assertThat(most).as("steps running at once, per the stream").isEqualTo(2);
+        assertThat(max.get()).as("agents running at once").isEqualTo(2);
     }
 
     @Test
@@ -194,17 +194,16 @@ class PlanExecutorTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> completed("pause").contains("a"));
         releaseKeeper.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> completed("pause").contains("k"));
+        assertThat(h.events("pause")).as("b held back while paused, past the point it would have started")
+                .noneMatch(e -> e.type().equals(EventTypes.STEP_STARTED) && "b".equals(e.step()));
         long pausedFor = (System.nanoTime() - pausedAt) / 1_000_000;
         r.resume("tester").toCompletableFuture().join();
         Event end = finish(r);
         assertThat(end.type()).isEqualTo(EventTypes.RUN_COMPLETED);
         List<Event> events = h.events("pause");
-        int keeperDone = indexOf(events, EventTypes.STEP_COMPLETED, "k");
         int resumed = indexOf(events, EventTypes.RUN_RESUMED, null);
-        int bStarted = indexOf(events, EventTypes.STEP_STARTED, "b");
-        assertThat(indexOf(events, EventTypes.STEP_COMPLETED, "a")).isLessThan(keeperDone);
-        assertThat(keeperDone).as("b held back while paused, past the point it would have started").isLessThan(resumed);
-        assertThat(bStarted).as("b starts after run.resumed").isGreaterThan(resumed);
+        assertThat(indexOf(events, EventTypes.STEP_COMPLETED, "a")).isLessThan(indexOf(events, EventTypes.STEP_COMPLETED, "k"));
+        assertThat(indexOf(events, EventTypes.STEP_STARTED, "b")).as("b starts after run.resumed").isGreaterThan(resumed);
         assertThat(end.dataNode().path("summary").path("paused_ms").asLong()).isGreaterThanOrEqualTo(pausedFor);
     }
 
