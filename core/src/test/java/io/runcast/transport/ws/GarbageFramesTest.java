@@ -3,24 +3,22 @@ package io.runcast.transport.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.runcast.protocol.CloseCode;
 import io.runcast.server.RuncastServer;
 import io.runcast.testing.TestServer;
 import io.runcast.testing.WsTestClient;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Seeded random garbage from several clients — broken JSON, wrong types, unknown ops, random field
- * mixes, huge numbers, deep nesting — while a well-behaved client follows a run. Every bad frame must
- * get a structured error or be refused by close code, the server must stay up, and the good client
- * must see every event exactly once. Re-run a failure with -Druncast.seed=N.
+ * mixes, huge numbers, deep nesting — while a well-behaved client follows a run. Every reply must be a
+ * well-formed frame and errors must come (the replies are read up to a probe, so none can go missing),
+ * the server must stay up, and the good client must see every event exactly once. Re-run a failure
+ * with -Druncast.seed=N.
  */
 class GarbageFramesTest {
     private static final String[] OPS = {"subscribe", "unsubscribe", "publish", "ping", "pong", "cancel", "pause",
@@ -42,15 +40,23 @@ class GarbageFramesTest {
             good.send("{\"op\":\"subscribe\",\"run\":\"steady\"}");
             good.awaitOp("subscribed");
             List<WsTestClient> bad = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            // Each bad client sends at most MAX_ERRORS_PER_MINUTE frames, so none is closed as a protocol
+            // violation and every reply can be read (WsProtocolTest covers that close); the clients take
+            // turns, in a random order each round.
+            int clients = 600 / WsSession.MAX_ERRORS_PER_MINUTE;
+            for (int i = 0; i < clients; i++) {
                 WsTestClient c = WsTestClient.connect(port);
                 c.awaitOp("connected");
                 bad.add(c);
             }
             int published = 0;
+            List<WsTestClient> round = new ArrayList<>();
             for (int i = 0; i < 600; i++) {
-                WsTestClient c = bad.get(r.nextInt(bad.size()));
-                if (!c.closed.isDone()) sendUnlessClosed(c, garbage(r));
+                if (round.isEmpty()) {
+                    round.addAll(bad);
+                    Collections.shuffle(round, r);
+                }
+                round.remove(round.size() - 1).send(garbage(r));
                 if (i % 20 == 0) {
                     TestServer.post(port, "/api/runs/steady/events", "{\"type\":\"log.line\",\"data\":{\"i\":" + i + "}}");
                     published++;
@@ -70,10 +76,7 @@ class GarbageFramesTest {
                     }
                 }
                 assertThat(errors).as("seed %d: error frames answering garbage", seed).isPositive();
-                if (c.closed.isDone()) {
-                    assertThat(c.closed.join()).as("seed %d: the only close garbage earns", seed).isEqualTo(CloseCode.PROTOCOL_VIOLATION.code());
-                    assertThat(errors).as("seed %d: errors before the close", seed).isGreaterThan(WsSession.MAX_ERRORS_PER_MINUTE);
-                }
+                assertThat(c.closed).as("seed %d: closed, though under the bad-frame limit", seed).isNotDone();
                 c.close();
             }
             List<Long> seen = new ArrayList<>();
@@ -83,41 +86,17 @@ class GarbageFramesTest {
         }
     }
 
-    /** Sends, unless the server has just closed the client (it learns of the close a moment later). */
-    private static void sendUnlessClosed(WsTestClient c, String text) {
-        try {
-            c.send(text);
-        } catch (CompletionException e) {
-            assertThat(c.closed).as("send failed on an open connection: %s", e.getCause()).succeedsWithin(Duration.ofSeconds(5));
-        }
-    }
-
     /**
      * Everything the server has answered this client: frames up to the pong of a final probe ping —
-     * frames are handled in order, so every direct reply to what came before is in — or, for a client the
-     * server closed, up to the close (errors are flushed before the close frame).
+     * frames are handled in order, so every direct reply to what came before is in.
      */
-    private static List<JsonNode> replies(WsTestClient c) throws InterruptedException {
-        if (!c.closed.isDone()) {
-            try {
-                c.send("{\"op\":\"ping\",\"id\":\"probe\"}");
-            } catch (RuntimeException closing) {
-                // closed meanwhile: its close ends the replies
-            }
-        }
+    private static List<JsonNode> replies(WsTestClient c) {
+        c.send("{\"op\":\"ping\",\"id\":\"probe\"}");
         List<JsonNode> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // a failure guard only
-        while (true) {
-            JsonNode f = c.frames.poll(100, TimeUnit.MILLISECONDS);
-            if (f != null) {
-                if (f.path("op").asText().equals("pong") && f.path("id").asText().equals("probe")) return out;
-                out.add(f);
-            } else if (c.closed.isDone() && c.frames.isEmpty()) {
-                return out;
-            } else if (System.nanoTime() > deadline) {
-                throw new AssertionError("neither the probe's pong nor a close within 10 s");
-            }
+        for (JsonNode f; !((f = c.next(10_000)).path("op").asText().equals("pong") && f.path("id").asText().equals("probe")); ) {
+            out.add(f);
         }
+        return out;
     }
 
     private static String garbage(Random r) {

@@ -131,6 +131,27 @@ class WsProtocolTest {
     }
 
     @Test
+    void moreThan100BadFramesInAMinute_closeWith4500_afterAnErrorForEach() throws Exception {
+        try (RawWsClient c = RawWsClient.connect(port, 0)) {
+            // Exactly one frame over the limit and then silence, so the server has read everything when it
+            // closes and the close frame cannot be overtaken by a reset.
+            for (int i = 0; i <= WsSession.MAX_ERRORS_PER_MINUTE; i++) c.sendText("{\"op\":\"nope\"}");
+            c.socket.setSoTimeout(5000);
+            int errors = 0;
+            for (RawWsClient.Frame f; (f = c.read()) != null; ) {
+                if (f.opcode() == 1 && f.text().contains("\"code\":\"unknown_op\"")) errors++;
+                if (f.opcode() == 8) {
+                    assertThat(f.closeCode()).isEqualTo(CloseCode.PROTOCOL_VIOLATION.code());
+                    assertThat(errors).isEqualTo(WsSession.MAX_ERRORS_PER_MINUTE + 1);
+                    assertThat(CloseCode.shouldReconnect(f.closeCode())).isFalse();
+                    return;
+                }
+            }
+            throw new AssertionError("no close frame after " + errors + " errors");
+        }
+    }
+
+    @Test
     void unsubscribe_stopsDelivery() {
         try (WsTestClient c = client()) {
             c.send("{\"op\":\"subscribe\",\"run\":\"unsub\"}");
