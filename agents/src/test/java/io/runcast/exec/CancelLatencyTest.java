@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runcast.agent.Agent;
 import io.runcast.event.EventTypes;
 import io.runcast.server.RuncastServer;
+import io.runcast.testing.Blocked;
 import io.runcast.testing.TestServer;
 import io.runcast.testing.WsTestClient;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,13 @@ import org.junit.jupiter.api.Test;
 class CancelLatencyTest {
     private static final int TRIALS = Integer.getInteger("cancel.trials", 80);
     private static final String[] MODES = {"socket-read", "http-call", "human-decision", "sleep", "ignores-interrupts"};
+    /** Per mode, the call the agent's thread is blocked in once it has settled: class and method. */
+    private static final Map<String, String[]> BLOCKED_IN = Map.of(
+            "socket-read", new String[] {"java.net.Socket$SocketInputStream", "read"},
+            "http-call", new String[] {"jdk.internal.net.http.HttpClientImpl", "send"},
+            "human-decision", new String[] {"java.util.concurrent.CompletableFuture", "get"},
+            "sleep", new String[] {"java.lang.Thread", "sleep"},
+            "ignores-interrupts", new String[] {"java.lang.Thread", "sleep"});
 
     @Test
     void cancelLatency_distribution_overWsAndHttp() throws Exception {
@@ -102,7 +111,9 @@ class CancelLatencyTest {
                 CountDownLatch blocked = new CountDownLatch(1);
                 CountDownLatch stopped = new CountDownLatch(1);
                 long[] stoppedAt = new long[1];
+                Thread[] agentThread = new Thread[1];
                 Agent agent = ctx -> {
+                    agentThread[0] = Thread.currentThread();
                     try {
                         switch (mode) {
                             case "socket-read" -> {
@@ -153,7 +164,7 @@ class CancelLatencyTest {
                 if (mode.equals("human-decision")) {
                     watcher.await(f -> EventTypes.DECISION_REQUESTED.equals(f.path("type").asText()), 5000);
                 }
-                Thread.sleep(20); // let the agent settle into its blocking call
+                Blocked.awaitIn(agentThread[0], BLOCKED_IN.get(mode)[0], BLOCKED_IN.get(mode)[1]);
                 long t0 = System.nanoTime();
                 if (viaWs) {
                     cmd.send("{\"op\":\"cancel\",\"run\":\"" + run + "\"}");

@@ -2,6 +2,7 @@ package io.runcast.exec;
 
 import static io.runcast.testing.TestServer.post;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -9,6 +10,7 @@ import io.runcast.agent.Agent;
 import io.runcast.agent.Decision;
 import io.runcast.event.EventTypes;
 import io.runcast.server.RuncastServer;
+import io.runcast.testing.Blocked;
 import io.runcast.testing.TestServer;
 import io.runcast.testing.WsTestClient;
 import java.io.InputStream;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,8 +67,9 @@ class ExecOverSocketsTest {
     }
 
     /** An agent blocked in a socket read that interruption alone would not end; it registers the socket. */
-    static Agent blockedInRead(CountDownLatch stopped) {
+    static Agent blockedInRead(AtomicReference<Thread> thread, CountDownLatch stopped) {
         return ctx -> {
+            thread.set(Thread.currentThread());
             Socket s = new Socket();
             s.connect(new InetSocketAddress("127.0.0.1", silent.getLocalPort()));
             ctx.onCancel(s);
@@ -81,12 +85,14 @@ class ExecOverSocketsTest {
     @Test
     void wsCancel_whileAgentBlockedInSocketRead_deliversCancelled_andStopsTheAgent() throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<Thread> agent = new AtomicReference<>();
         String run = "sock-cancel-ws";
         try (WsTestClient c = subscribe(run); WsTestClient cmd = commander()) {
-            RunExecution r = executor.start(run, Plan.of("q", Step.of("read", "reader", blockedInRead(stopped)),
+            RunExecution r = executor.start(run, Plan.of("q", Step.of("read", "reader", blockedInRead(agent, stopped)),
                     Step.of("never", "x", ctx -> TextNode.valueOf("unreachable"), "read")));
             awaitType(c, EventTypes.STEP_STARTED);
-            Thread.sleep(50); // let the agent reach its read
+            await().until(() -> agent.get() != null);
+            Blocked.awaitIn(agent.get(), "java.net.Socket$SocketInputStream", "read");
             long t0 = System.nanoTime();
             cmd.send("{\"op\":\"cancel\",\"run\":\"" + run + "\",\"id\":7,\"reason\":\"stop\"}");
             JsonNode cancelled = awaitType(c, EventTypes.RUN_CANCELLED);
@@ -186,31 +192,53 @@ class ExecOverSocketsTest {
     void httpDecision_andPauseResume_overHttp() throws Exception {
         String run = "sock-http-control";
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch releaseKeeper = new CountDownLatch(1);
         try (WsTestClient c = subscribe(run)) {
+            // "keep" runs beside "hold" and finishes after it; the executor handles its completion after
+            // deciding about "last" (both under the run's lock), so its step.completed marks the point by
+            // which "last" would have started had the pause not held it back.
             RunExecution r = executor.start(run, Plan.of("q",
                     Step.of("ask", "reviewer", ctx -> ctx.decide("Go?", List.of(), null, null, false, null).choice()),
                     Step.of("hold", "worker", ctx -> { release.await(); return null; }, "ask"),
+                    Step.of("keep", "worker", ctx -> { releaseKeeper.await(); return null; }, "ask"),
                     Step.of("last", "worker", ctx -> TextNode.valueOf("done"), "hold")));
             String id = awaitType(c, EventTypes.DECISION_REQUESTED).path("data").path("decision").asText();
             var res = post(server.port(), "/api/runs/" + run + "/decisions/" + id, "{\"choice\":{\"note\":\"free-form\"},\"by\":\"alice\"}");
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(awaitType(c, EventTypes.DECISION_RESOLVED).path("data").path("choice").path("note").asText()).isEqualTo("free-form");
-            awaitType(c, EventTypes.STEP_STARTED); // "hold"
+            awaitStep(c, EventTypes.STEP_STARTED, "hold");
+            awaitStep(c, EventTypes.STEP_STARTED, "keep");
             assertThat(post(server.port(), "/api/runs/" + run + "/pause", "{}").statusCode()).isEqualTo(200);
             awaitType(c, EventTypes.RUN_PAUSED);
             release.countDown();
-            awaitType(c, EventTypes.STEP_COMPLETED);
-            Thread.sleep(300);
-            List<JsonNode> meanwhile = c.drainEvents();
-            assertThat(meanwhile).noneMatch(f -> f.path("type").asText().equals(EventTypes.STEP_STARTED));
+            awaitStep(c, EventTypes.STEP_COMPLETED, "hold");
+            releaseKeeper.countDown();
+            awaitStep(c, EventTypes.STEP_COMPLETED, "keep");
+            assertThat(stepsStarted(run)).as("nothing started while paused").doesNotContain("last");
             assertThat(post(server.port(), "/api/runs/" + run + "/resume", "{}").statusCode()).isEqualTo(200);
             assertThat(r.done().get(5, TimeUnit.SECONDS).type()).isEqualTo(EventTypes.RUN_COMPLETED);
             List<String> types = new ArrayList<>();
-            server.engine().read(run, 0, 1000).events().forEach(e -> types.add(e.type()));
-            int paused = types.indexOf(EventTypes.RUN_PAUSED);
+            List<String> steps = new ArrayList<>();
+            server.engine().read(run, 0, 1000).events().forEach(e -> {
+                types.add(e.type());
+                steps.add(e.step());
+            });
             int resumed = types.indexOf(EventTypes.RUN_RESUMED);
-            assertThat(types.subList(paused, resumed)).doesNotContain(EventTypes.STEP_STARTED);
-            assertThat(types.subList(resumed, types.size())).contains(EventTypes.STEP_STARTED);
+            int lastStarted = -1;
+            for (int i = 0; i < types.size(); i++) {
+                if (types.get(i).equals(EventTypes.STEP_STARTED) && "last".equals(steps.get(i))) lastStarted = i;
+            }
+            assertThat(lastStarted).as("last starts after run.resumed").isGreaterThan(resumed);
         }
+    }
+
+    static JsonNode awaitStep(WsTestClient c, String type, String step) {
+        return c.await(f -> f.path("op").asText().equals("event") && f.path("type").asText().equals(type)
+                && f.path("step").asText().equals(step), 10_000);
+    }
+
+    static List<String> stepsStarted(String run) {
+        return server.engine().read(run, 0, 1000).events().stream()
+                .filter(e -> e.type().equals(EventTypes.STEP_STARTED)).map(e -> e.step()).toList();
     }
 }

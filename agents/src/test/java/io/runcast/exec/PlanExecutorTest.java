@@ -13,6 +13,7 @@ import io.runcast.event.EventTypes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -64,21 +65,33 @@ class PlanExecutorTest {
     void independentSteps_runInParallel_upToTheLimit() throws Exception {
         AtomicInteger now = new AtomicInteger();
         AtomicInteger max = new AtomicInteger();
-        Agent slow = ctx -> {
+        Semaphore go = new Semaphore(0);
+        Agent held = ctx -> {
             max.accumulateAndGet(now.incrementAndGet(), Math::max);
-            ctx.sleep(Duration.ofMillis(150));
+            go.acquire(); // every agent waits for the test, so a step over the limit would be seen running
             now.decrementAndGet();
             return null;
         };
         Step[] steps = new Step[6];
-        for (int i = 0; i < 6; i++) steps[i] = Step.of("s" + i, "a", slow);
+        for (int i = 0; i < 6; i++) steps[i] = Step.of("s" + i, "a", held);
         PlanExecutor two = new PlanExecutor(h.engine, h.control, ExecutorConfig.DEFAULT.withParallelism(2));
         try {
-            assertThat(finish(two.start("par", Plan.of("q", steps))).type()).isEqualTo(EventTypes.RUN_COMPLETED);
+            RunExecution r = two.start("par", Plan.of("q", steps));
+            await().atMost(Duration.ofSeconds(5)).until(() -> now.get() >= 2);
+            go.release(6);
+            assertThat(finish(r).type()).isEqualTo(EventTypes.RUN_COMPLETED);
         } finally {
             two.close();
         }
-        assertThat(max.get()).isEqualTo(2);
+        // In the stream: at no point more than two steps started and not yet completed.
+        int running = 0;
+        int most = 0;
+        for (String t : h.types("par")) {
+            if (t.equals(EventTypes.STEP_STARTED)) most = Math.max(most, ++running);
+            if (t.equals(EventTypes.STEP_COMPLETED)) running--;
+        }
+        assertThat(most).as("steps running at once, per the stream").isEqualTo(2);
+        assertThat(max.get()).as("agents running at once").isEqualTo(2);
     }
 
     @Test
@@ -150,30 +163,60 @@ class PlanExecutorTest {
         assertThat(e.dataNode().path("summary").has("time_to_done_ms")).isTrue();
         assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(finish(r).type()).isEqualTo(EventTypes.RUN_CANCELLED);
-        Thread.sleep(100);
+        // Final: the terminal event closed the run, so nothing can be appended after it.
         assertThat(h.types("cancel")).containsExactly(EventTypes.RUN_STARTED, EventTypes.STEP_STARTED, EventTypes.RUN_CANCELLED);
     }
 
     @Test
     void pause_stopsNewSteps_untilResumed() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(2);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch releaseKeeper = new CountDownLatch(1);
         Agent first = ctx -> {
-            firstRunning.countDown();
-            release.await();
+            running.countDown();
+            releaseFirst.await();
             return null;
         };
-        RunExecution r = executor.start("pause", Plan.of("q", Step.of("a", "x", first), Step.of("b", "x", THREE_PROGRESS, "a")));
-        assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
+        // Runs beside "a" and finishes after it: the executor handles its completion after it has made
+        // its choice about "b" (both happen under the run's lock), so its step.completed in the stream
+        // marks the point by which "b" would have started had the pause not held it back.
+        Agent keeper = ctx -> {
+            running.countDown();
+            releaseKeeper.await();
+            return null;
+        };
+        RunExecution r = executor.start("pause", Plan.of("q", Step.of("a", "x", first), Step.of("k", "x", keeper),
+                Step.of("b", "x", THREE_PROGRESS, "a")));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
         r.pause("tester").toCompletableFuture().join();
-        release.countDown();
-        await().atMost(Duration.ofSeconds(5)).until(() -> h.types("pause").contains(EventTypes.STEP_COMPLETED));
-        Thread.sleep(200);
-        assertThat(h.types("pause").stream().filter(EventTypes.STEP_STARTED::equals)).hasSize(1);
+        long pausedAt = System.nanoTime();
+        releaseFirst.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed("pause").contains("a"));
+        releaseKeeper.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed("pause").contains("k"));
+        assertThat(h.events("pause")).as("b held back while paused, past the point it would have started")
+                .noneMatch(e -> e.type().equals(EventTypes.STEP_STARTED) && "b".equals(e.step()));
+        long pausedFor = (System.nanoTime() - pausedAt) / 1_000_000;
         r.resume("tester").toCompletableFuture().join();
         Event end = finish(r);
         assertThat(end.type()).isEqualTo(EventTypes.RUN_COMPLETED);
-        assertThat(end.dataNode().path("summary").path("paused_ms").asLong()).isGreaterThanOrEqualTo(150);
+        List<Event> events = h.events("pause");
+        int resumed = indexOf(events, EventTypes.RUN_RESUMED, null);
+        assertThat(indexOf(events, EventTypes.STEP_COMPLETED, "a")).isLessThan(indexOf(events, EventTypes.STEP_COMPLETED, "k"));
+        assertThat(indexOf(events, EventTypes.STEP_STARTED, "b")).as("b starts after run.resumed").isGreaterThan(resumed);
+        assertThat(end.dataNode().path("summary").path("paused_ms").asLong()).isGreaterThanOrEqualTo(pausedFor);
+    }
+
+    private List<String> completed(String run) {
+        return h.events(run).stream().filter(e -> e.type().equals(EventTypes.STEP_COMPLETED)).map(Event::step).toList();
+    }
+
+    private static int indexOf(List<Event> events, String type, String step) {
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            if (e.type().equals(type) && (step == null || step.equals(e.step()))) return i;
+        }
+        throw new AssertionError("no " + type + (step == null ? "" : " of " + step) + " in " + events.stream().map(Event::type).toList());
     }
 
     @Test

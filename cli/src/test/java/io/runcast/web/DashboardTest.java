@@ -348,7 +348,11 @@ class DashboardTest {
         pub(run, "answer.delta", data("text", "<script>window.__pwned=7</script>"));
         openRun(run);
         page.locator(".ev[data-type='answer.delta']").waitFor();
-        pause(300); // give any injected handler a chance to run
+        // A witness: an image of ours, outside #main, that fails to load from the same URL as the injected
+        // ones. Once its error handler has run, any injected handler has had the same chance to run.
+        page.evaluate("() => { const i = document.createElement('img'); i.id = 'witness';"
+                + " i.onerror = () => { window.__witness = 1; i.remove(); }; i.src = 'x'; document.body.appendChild(i); }");
+        page.waitForFunction("() => window.__witness === 1");
         assertThat(page.locator(".ev.k-thinking .text").textContent()).isEqualTo(evil);
         assertThat(page.locator(".decision .prompt").textContent()).isEqualTo(evil);
         assertThat(page.locator("#answer").textContent()).isEqualTo("<script>window.__pwned=7</script>");

@@ -9,8 +9,8 @@ import io.runcast.event.Json;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.store.RunInfo;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,11 +32,14 @@ final class Decisions {
 
     private final Engine engine;
     private final ScheduledExecutorService timers;
+    /** "Now" for decision deadlines, which count from the request's time (stamped by the store's clock). */
+    private final Clock clock;
     private final Map<String, Map<String, PendingDecision>> byRun = new ConcurrentHashMap<>();
 
-    Decisions(Engine engine, ScheduledExecutorService timers) {
+    Decisions(Engine engine, ScheduledExecutorService timers, Clock clock) {
         this.engine = engine;
         this.timers = timers;
+        this.clock = clock;
     }
 
     CompletableFuture<Event> await(String run, String id) {
@@ -86,7 +89,7 @@ final class Decisions {
         double seconds = data.path("timeout_seconds").asDouble(0);
         if (seconds > 0 && !d.resolved.get()) {
             // Counted from the request's time, so a decision found in history keeps its deadline.
-            long left = Math.round(seconds * 1000) - Math.max(0, Duration.between(e.time(), Instant.now()).toMillis());
+            long left = Math.round(seconds * 1000) - Math.max(0, Duration.between(e.time(), clock.instant()).toMillis());
             try {
                 d.timer = timers.schedule(() -> timeOut(run, d), Math.max(0, left), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException ex) {
@@ -143,9 +146,9 @@ final class Decisions {
         return d;
     }
 
-    private static boolean overdue(Event request) {
+    private boolean overdue(Event request) {
         double seconds = request.dataNode().path("timeout_seconds").asDouble(0);
-        return seconds > 0 && request.time().plusMillis(Math.round(seconds * 1000)).isBefore(Instant.now());
+        return seconds > 0 && request.time().plusMillis(Math.round(seconds * 1000)).isBefore(clock.instant());
     }
 
     private void timeOut(String run, PendingDecision d) {

@@ -11,6 +11,7 @@ import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.store.CommitListener;
 import io.runcast.store.RunInfo;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,8 +52,16 @@ public final class StreamControl implements RunControl, CommitListener {
     private final List<CommitListener> taps = new CopyOnWriteArrayList<>();
 
     public StreamControl(Engine engine, ScheduledExecutorService timers) {
+        this(engine, timers, Clock.systemUTC());
+    }
+
+    /**
+     * @param timers runs decision timeouts, and completes decision waiters off the committing thread
+     * @param clock  "now" for decision deadlines; it must agree with the clock that stamps event times
+     */
+    public StreamControl(Engine engine, ScheduledExecutorService timers, Clock clock) {
         this.engine = engine;
-        this.decisions = new Decisions(engine, timers);
+        this.decisions = new Decisions(engine, timers, clock);
     }
 
     public Engine engine() {

@@ -5,8 +5,11 @@ import io.runcast.engine.Limits;
 import io.runcast.event.Event;
 import io.runcast.hub.Hub;
 import io.runcast.hub.HubConfig;
+import io.runcast.store.CommitFanout;
 import io.runcast.store.History;
+import io.runcast.store.Retention;
 import io.runcast.store.memory.MemoryEventStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,18 +17,29 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** An in-process Runcast (memory store, hub, engine, control) wired the way the server wires it. */
 public final class Harness implements AutoCloseable {
-    public final MemoryEventStore store = new MemoryEventStore();
+    public final MemoryEventStore store;
     public final ExecutorService replay = Executors.newCachedThreadPool();
-    public final Hub hub = new Hub(store, replay, HubConfig.DEFAULT);
-    public final Engine engine = new Engine(store, Limits.DEFAULT);
-    public final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
-    public final StreamControl control = new StreamControl(engine, timers);
+    public final Hub hub;
+    public final Engine engine;
+    public final ScheduledExecutorService timers;
+    public final StreamControl control;
 
+    /** On real time. */
     public Harness() {
-        store.listener((run, events) -> {
-            control.committed(run, events);
-            hub.committed(run, events);
-        });
+        this(Executors.newScheduledThreadPool(1), Clock.systemUTC());
+    }
+
+    /**
+     * On the given timers and clock (a {@link io.runcast.testing.ManualScheduler} and its clock, so a
+     * test moves time itself); the store stamps events with the same clock the control measures with.
+     */
+    public Harness(ScheduledExecutorService timers, Clock clock) {
+        this.store = new MemoryEventStore(Retention.DEFAULT, clock);
+        this.hub = new Hub(store, replay, HubConfig.DEFAULT);
+        this.engine = new Engine(store, Limits.DEFAULT);
+        this.timers = timers;
+        this.control = new StreamControl(engine, timers, clock);
+        store.listener(new CommitFanout(List.of(control, hub)));
     }
 
     public List<Event> events(String run) {

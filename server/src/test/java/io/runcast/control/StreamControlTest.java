@@ -11,6 +11,7 @@ import io.runcast.event.EventTypes;
 import io.runcast.event.Json;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
+import io.runcast.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** On virtual time: decision timers are seen scheduled, cancelled or fired, never waited for. */
 class StreamControlTest {
-    private final Harness h = new Harness();
+    private final ManualScheduler time = new ManualScheduler();
+    private final Harness h = new Harness(time, time.clock());
 
     @AfterEach
     void close() {
@@ -158,12 +162,26 @@ class StreamControlTest {
         assertThat(h.types("r6").stream().filter(EventTypes.DECISION_RESOLVED::equals)).hasSize(1);
     }
 
+    /** The one timer the control scheduled: the decision's timeout. */
+    private ManualScheduler.Timer<?> decisionTimer() {
+        assertThat(time.timers()).hasSize(1);
+        return time.timers().get(0);
+    }
+
+    private long resolutions(String run) {
+        return h.types(run).stream().filter(EventTypes.DECISION_RESOLVED::equals).count();
+    }
+
     @Test
     void timeout_withDefault_resolvesWithDefaultByTimeout() throws Exception {
         start("r7");
         CompletableFuture<Event> waiter = h.control.awaitDecision("r7", "d");
         request("r7", "d", "[\"a\",\"b\"]", "\"b\"", 0.2, false);
         assertThat(h.control.pendingDecisions("r7")).isEqualTo(1);
+        assertThat(decisionTimer().delay()).isEqualTo(Duration.ofMillis(200));
+        time.advance(Duration.ofMillis(199));
+        assertThat(resolutions("r7")).as("not before its deadline").isZero();
+        time.advance(Duration.ofMillis(1));
         Event e = waiter.get(5, TimeUnit.SECONDS);
         assertThat(e.dataNode().path("choice").asText()).isEqualTo("b");
         assertThat(e.dataNode().path("by").asText()).isEqualTo(StreamControl.BY_TIMEOUT);
@@ -175,52 +193,74 @@ class StreamControlTest {
     void timeout_withoutDefault_resolvesTimedOutWithNoChoice() {
         start("r8");
         request("r8", "d", "[\"a\"]", null, 0.1, false);
-        await().atMost(Duration.ofSeconds(5)).until(() -> h.types("r8").contains(EventTypes.DECISION_RESOLVED));
+        time.advance(Duration.ofMillis(100));
+        assertThat(h.types("r8")).containsExactly(EventTypes.RUN_STARTED, EventTypes.DECISION_REQUESTED, EventTypes.DECISION_RESOLVED);
         ObjectNode data = h.events("r8").get(2).dataNode();
         assertThat(data.has("choice")).isFalse();
         assertThat(data.path("timed_out").asBoolean()).isTrue();
     }
 
     @Test
-    void answerBeforeTimeout_cancelsTheTimer() throws Exception {
+    void answerBeforeTimeout_cancelsTheTimer() {
         start("r9");
         request("r9", "d", "[\"a\"]", "\"a\"", 0.2, false);
+        ManualScheduler.Timer<?> timer = decisionTimer();
+        // The commit of the resolution cancels the timer as well (that covers answers appended by others);
+        // so look at the moment it is committed: the answer itself must already have stopped the clock,
+        // which matters while the resolution is still being written to a slow durable store.
+        AtomicReference<Boolean> cancelledAtCommit = new AtomicReference<>();
+        h.store.listener((run, events) -> {
+            if (events.stream().anyMatch(e -> e.type().equals(EventTypes.DECISION_RESOLVED))) {
+                cancelledAtCommit.compareAndSet(null, timer.isCancelled());
+            }
+            h.control.committed(run, events);
+            h.hub.committed(run, events);
+        });
         h.control.decide("r9", "d", TextNode.valueOf("a"), "human").toCompletableFuture().join();
-        Thread.sleep(400);
-        assertThat(h.types("r9").stream().filter(EventTypes.DECISION_RESOLVED::equals)).hasSize(1);
+        assertThat(cancelledAtCommit.get()).as("timer cancelled by the answer, before its resolution was committed").isTrue();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(timer.runs()).as("the cancelled timer never fires").isZero();
+        assertThat(resolutions("r9")).isEqualTo(1);
+        assertThat(h.events("r9").get(2).dataNode().path("by").asText()).isEqualTo("human");
     }
 
     @Test
-    void runEnd_failsDecisionWaiters() {
+    void runEnd_failsDecisionWaiters_andCancelsTheirTimers() {
         start("r10");
         CompletableFuture<Event> waiter = h.control.awaitDecision("r10", "d");
-        request("r10", "d", "[\"a\"]", null, 0, false);
+        request("r10", "d", "[\"a\"]", null, 30, false);
+        ManualScheduler.Timer<?> timer = decisionTimer();
         h.control.cancel("r10", "c", null).toCompletableFuture().join();
+        assertThat(timer.isCancelled()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(waiter::isDone);
         assertThat(waiter).isCompletedExceptionally();
         assertThat(h.control.pendingDecisions("r10")).isZero();
     }
 
     @Test
-    void resolvedByRemoteProducer_closesTheDecision() throws Exception {
+    void resolvedByRemoteProducer_closesTheDecision_andCancelsItsTimer() throws Exception {
         start("r11");
         CompletableFuture<Event> waiter = h.control.awaitDecision("r11", "d");
-        request("r11", "d", "[\"a\"]", null, 0, false);
+        request("r11", "d", "[\"a\"]", null, 30, false);
+        ManualScheduler.Timer<?> timer = decisionTimer();
         ObjectNode r = Json.object();
         r.put("decision", "d");
         r.put("choice", "a");
         r.put("by", "remote");
         h.engine.publish("r11", EventDraft.of(EventTypes.DECISION_RESOLVED, r)).toCompletableFuture().join();
+        assertThat(timer.isCancelled()).isTrue();
         assertThat(waiter.get(5, TimeUnit.SECONDS).dataNode().path("by").asText()).isEqualTo("remote");
         assertThat(code(h.control.decide("r11", "d", TextNode.valueOf("a"), "c"))).isEqualTo(ErrorCode.DECISION_CLOSED);
     }
 
     @Test
-    void decisionsThisControlNeverSaw_areFoundInHistory() throws Exception {
-        try (Harness other = new Harness()) {
+    void decisionsThisControlNeverSaw_areFoundInHistory_andKeepTheirDeadlines() {
+        ManualScheduler otherTime = new ManualScheduler();
+        try (Harness other = new Harness(otherTime, otherTime.clock())) {
             other.store.listener(other.hub); // events committed while no control listened (before a restart, on another node)
             other.engine.publish("r12", EventDraft.of(EventTypes.RUN_STARTED, Json.object())).toCompletableFuture().join();
-            for (String[] d : new String[][] {{"open", "null", "0"}, {"done", "null", "0"}, {"overdue", "\"b\"", "0.05"}}) {
+            String[][] decisions = {{"open", "null", "0"}, {"done", "null", "60"}, {"overdue", "\"b\"", "0.05"}, {"later", "\"a\"", "1"}};
+            for (String[] d : decisions) {
                 ObjectNode req = Json.object();
                 req.put("decision", d[0]);
                 req.set("options", Json.parse("[\"a\",\"b\"]"));
@@ -232,19 +272,36 @@ class StreamControlTest {
             res.put("decision", "done");
             res.put("choice", "a");
             other.engine.publish("r12", EventDraft.of(EventTypes.DECISION_RESOLVED, res)).toCompletableFuture().join();
-            Thread.sleep(100); // "overdue" passes its deadline while nobody is timing it
-            StreamControl late = new StreamControl(other.engine, other.timers);
+            otherTime.advance(Duration.ofMillis(100)); // "overdue" passes its deadline while nobody is timing it
+            StreamControl late = new StreamControl(other.engine, otherTime, otherTime.clock());
             assertThat(code(late.decide("r12", "open", TextNode.valueOf("c"), "x"))).isEqualTo(ErrorCode.INVALID_CHOICE);
             Event e = late.decide("r12", "open", TextNode.valueOf("b"), "bob").toCompletableFuture().join();
             assertThat(e.dataNode().path("choice").asText()).isEqualTo("b");
             assertThat(code(late.decide("r12", "open", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_CLOSED);
             assertThat(code(late.decide("r12", "done", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_CLOSED);
+            assertThat(timerOf(otherTime, Duration.ofMillis(59_900)).isCancelled()).as("the resolved decision's timer").isTrue();
             assertThat(code(late.decide("r12", "overdue", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_CLOSED);
             assertThat(code(late.decide("r12", "never", TextNode.valueOf("a"), "x"))).isEqualTo(ErrorCode.DECISION_NOT_FOUND);
-            Event overdue = other.events("r12").stream().filter(ev -> ev.type().equals(EventTypes.DECISION_RESOLVED)
-                    && ev.dataNode().path("decision").asText().equals("overdue")).findFirst().orElseThrow();
+            Event overdue = resolution(other, "overdue");
             assertThat(overdue.dataNode().path("by").asText()).isEqualTo(StreamControl.BY_TIMEOUT);
             assertThat(overdue.dataNode().path("choice").asText()).isEqualTo("b");
+            // Found through a refused answer; its deadline still counts from the request, 100 ms ago.
+            assertThat(code(late.decide("r12", "later", TextNode.valueOf("zz"), "x"))).isEqualTo(ErrorCode.INVALID_CHOICE);
+            ManualScheduler.Timer<?> later = timerOf(otherTime, Duration.ofMillis(900));
+            otherTime.advance(Duration.ofMillis(900));
+            assertThat(later.runs()).isEqualTo(1);
+            assertThat(resolution(other, "later").dataNode().path("by").asText()).isEqualTo(StreamControl.BY_TIMEOUT);
+            assertThat(resolution(other, "later").dataNode().path("choice").asText()).isEqualTo("a");
         }
+    }
+
+    private static ManualScheduler.Timer<?> timerOf(ManualScheduler time, Duration delay) {
+        return time.timers().stream().filter(t -> t.delay().equals(delay)).findFirst()
+                .orElseThrow(() -> new AssertionError("no timer of " + delay + " in " + time.timers()));
+    }
+
+    private static Event resolution(Harness h, String decision) {
+        return h.events("r12").stream().filter(ev -> ev.type().equals(EventTypes.DECISION_RESOLVED)
+                && ev.dataNode().path("decision").asText().equals(decision)).findFirst().orElseThrow();
     }
 }

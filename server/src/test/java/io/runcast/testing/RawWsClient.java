@@ -1,5 +1,6 @@
 package io.runcast.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,29 @@ public final class RawWsClient implements AutoCloseable {
         System.arraycopy(mask, 0, f, 2, 4);
         for (int i = 0; i < p.length; i++) f[6 + i] = (byte) (p[i] ^ mask[i % 4]);
         out.write(f);
+        out.flush();
+    }
+
+    /**
+     * Sends only the header of a masked frame that announces {@code length} payload bytes, and none of
+     * them: shows how the server treats a frame by its header alone, with no unread bytes left behind
+     * that would make its close a reset.
+     */
+    public void sendHeader(int opcode, long length) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write(0x80 | opcode);
+        if (length <= 125) {
+            f.write(0x80 | (int) length);
+        } else if (length <= 0xffff) {
+            f.write(0x80 | 126);
+            f.write((int) (length >> 8) & 0xff);
+            f.write((int) length & 0xff);
+        } else {
+            f.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) f.write((int) (length >> shift) & 0xff);
+        }
+        f.write(new byte[] {1, 2, 3, 4}); // the masking key
+        out.write(f.toByteArray());
         out.flush();
     }
 

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +53,11 @@ class SseStreamTest {
 
     /** Reads messages until the stream ends (or {@code max} messages). */
     private static List<Message> read(HttpResponse<Stream<String>> res, int max) throws Exception {
+        return read(res, max, m -> { });
+    }
+
+    /** The same, handing each message to {@code seen} as it arrives (on the reading thread). */
+    private static List<Message> read(HttpResponse<Stream<String>> res, int max, Consumer<Message> seen) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
             List<Message> out = new ArrayList<>();
             String id = null, event = null;
@@ -60,7 +66,10 @@ class SseStreamTest {
             while (lines.hasNext() && out.size() < max) {
                 String line = lines.next();
                 if (line.isEmpty()) {
-                    if (data.length() > 0 || event != null) out.add(new Message(id, event, data.toString()));
+                    if (data.length() > 0 || event != null) {
+                        out.add(new Message(id, event, data.toString()));
+                        seen.accept(out.get(out.size() - 1));
+                    }
                     id = null;
                     event = null;
                     data.setLength(0);
@@ -78,11 +87,12 @@ class SseStreamTest {
         var res = open("/api/runs/sse-1/stream", null);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
-        CompletableFuture.runAsync(() -> {
-            sleep(200);
-            post(port, "/api/runs/sse-1/events", "[{\"type\":\"answer.final\",\"data\":{\"text\":\"42\"}},{\"type\":\"run.completed\"}]");
+        // the rest is published once the history has arrived, so it can only come live
+        List<Message> msgs = read(res, 100, m -> {
+            if ("2".equals(m.id())) {
+                post(port, "/api/runs/sse-1/events", "[{\"type\":\"answer.final\",\"data\":{\"text\":\"42\"}},{\"type\":\"run.completed\"}]");
+            }
         });
-        List<Message> msgs = read(res, 100);
         assertThat(msgs.get(0).event()).isEqualTo("subscribed");
         assertThat(msgs.get(0).json().path("recovered").asBoolean()).isTrue();
         List<Message> events = msgs.stream().filter(m -> m.event() == null).toList();
@@ -125,13 +135,5 @@ class SseStreamTest {
         res.body().close();
         org.awaitility.Awaitility.await().until(() ->
                 !Json.parse(TestServer.get(port, "/api/clients").body()).path("clients").findValuesAsText("transport").contains("sse"));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
