@@ -61,7 +61,8 @@ public final class RuncastServer implements AutoCloseable {
         this.store = store;
         this.blocking = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2), daemon("runcast-blocking"));
         this.timers = Executors.newScheduledThreadPool(1, daemon("runcast-timers"));
-        Hub hub = new Hub(store, blocking, HubConfig.DEFAULT);
+        // a replay waiting for a client that does not read costs no thread, only a timer: give it as long as an idle client
+        Hub hub = new Hub(store, blocking, timers, HubConfig.DEFAULT.withReplayStall(config.idleTimeout()));
         Engine engine = new Engine(store, hub, config.limits());
         this.control = new StreamControl(engine, timers);
         store.listener((run, events) -> {

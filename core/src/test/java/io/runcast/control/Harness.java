@@ -16,9 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class Harness implements AutoCloseable {
     public final MemoryEventStore store = new MemoryEventStore();
     public final ExecutorService replay = Executors.newCachedThreadPool();
-    public final Hub hub = new Hub(store, replay, HubConfig.DEFAULT);
-    public final Engine engine = new Engine(store, hub, Limits.DEFAULT);
     public final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
+    public final Hub hub = new Hub(store, replay, timers, HubConfig.DEFAULT);
+    public final Engine engine = new Engine(store, hub, Limits.DEFAULT);
     public final StreamControl control = new StreamControl(engine, timers);
 
     public Harness() {

@@ -12,13 +12,14 @@ import io.runcast.store.memory.MemoryEventStore;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EngineTest {
     private final MemoryEventStore store = new MemoryEventStore();
-    private final Engine engine = new Engine(store, new Hub(store, ForkJoinPool.commonPool(), HubConfig.DEFAULT),
+    private final Engine engine = new Engine(store, new Hub(store, ForkJoinPool.commonPool(), Executors.newSingleThreadScheduledExecutor(), HubConfig.DEFAULT),
             new Limits(100, 3, 16));
 
     @AfterEach
