@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * fields guarded by this object's monitor are the ones the callback and the timer share with a step.
  */
 final class CatchUp {
+    /** Smallest adapted page: below this, reads would cost more than the few events they re-read. */
+    private static final int MIN_PAGE = 16;
     private final Hub hub;
     private final Subscription sub;
     private final Duration stall;
@@ -147,8 +149,8 @@ final class CatchUp {
      * replay), false when that callback already came and the step can go on.
      */
     private boolean awaitDemand() {
-        // the next page need not be larger than what the connection took between two waits
-        if (passedSinceWait > 0) readLimit = Math.min(hub.config().replayPage(), passedSinceWait);
+        // the next page need not be much larger than what the connection took between two waits
+        if (passedSinceWait > 0) readLimit = Math.min(hub.config().replayPage(), Math.max(MIN_PAGE, passedSinceWait));
         passedSinceWait = 0;
         backlog.clear(); // hold no history while waiting: read again from lastSeq when asked
         storeDone = false;
