@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,6 +44,7 @@ public class ResumeBenchmark {
     EventStore events;
     Hub hub;
     ExecutorService replay;
+    ScheduledExecutorService timers;
     Path dir;
     long since;
 
@@ -52,7 +54,8 @@ public class ResumeBenchmark {
         events = BenchStores.open(store, dir, new Retention(20_000, Retention.DEFAULT_MAX_AGE,
                 Retention.DEFAULT_CLOSED_TTL, Retention.DEFAULT_IDEMPOTENCY_WINDOW));
         replay = Executors.newFixedThreadPool(2);
-        hub = new Hub(events, replay, HubConfig.DEFAULT);
+        timers = Executors.newSingleThreadScheduledExecutor();
+        hub = new Hub(events, replay, timers, HubConfig.DEFAULT);
         events.listener(hub);
         BenchStores.fill(events, "resume", MISSED + 500);
         since = 500; // the client saw the first 500 events, then was away for 10,000
@@ -61,6 +64,7 @@ public class ResumeBenchmark {
     @TearDown(Level.Trial)
     public void close() {
         replay.shutdownNow();
+        timers.shutdownNow();
         events.close();
         BenchStores.delete(dir);
     }
@@ -79,7 +83,7 @@ public class ResumeBenchmark {
         }
         @Override public void end(Subscription s, long seq) {}
         @Override public void failed(Subscription s, RuncastException e) { throw e; }
-        @Override public boolean writable() { return true; }
+        @Override public boolean ready(Runnable onReady) { return true; }
         @Override public void tooSlow(String why) { throw new IllegalStateException(why); }
     }
 

@@ -6,15 +6,12 @@ import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.store.CommitListener;
 import io.runcast.store.EventStore;
-import io.runcast.store.History;
-import io.runcast.store.RunInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,30 +21,41 @@ import org.slf4j.LoggerFactory;
  * no duplicate at the hand-over, however fast producers append meanwhile.
  *
  * <p>The hand-over works like this: the subscription is registered first (so every event committed
- * from then on is parked in its pending list), then history is read from the store — which by the
- * store's contract already holds every event the hub was told of — and finally, under the topic's
- * monitor, the pending events newer than the last replayed one are passed and the subscription goes
- * live. Seq comparison drops the overlap.
+ * from then on is parked in its pending list), then its {@link CatchUp} reads history from the store
+ * — which by the store's contract already holds every event the hub was told of — and finally, under
+ * the topic's monitor, either takes the parked events to pass them too, or, when none are parked,
+ * turns the subscription live. Seq comparison drops the overlap.
+ *
+ * <p>Threading: {@link #committed} runs on whichever thread commits and never touches the store;
+ * every store read happens in a catch-up step on the replay executor, outside the topic's monitor.
+ * A replay waits for a slow connection through the sink's demand callback and a timer, so the
+ * number of threads does not depend on the number of slow clients.
  */
 public final class Hub implements CommitListener {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
     private final EventStore store;
     private final ExecutorService replayExecutor;
+    private final ScheduledExecutorService timers;
     private final HubConfig config;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
-    public Hub(EventStore store, ExecutorService replayExecutor, HubConfig config) {
+    /**
+     * @param replayExecutor runs catch-up steps (store reads; they never wait for a client)
+     * @param timers         runs the replay stall timers
+     */
+    public Hub(EventStore store, ExecutorService replayExecutor, ScheduledExecutorService timers, HubConfig config) {
         this.store = store;
         this.replayExecutor = replayExecutor;
+        this.timers = timers;
         this.config = config;
     }
 
     /**
      * Subscribes a sink to a run. Returns at once; the sink hears {@code subscribed}, then the missed
-     * events, then live ones.
+     * events, then live ones. Where delivery starts is the resume rule of {@link ResumePoint}.
      *
-     * @param since the last seq the client has, or null for the whole retained history
+     * @param since the last seq the client has, or null when it has none (whatever is retained)
      * @param epoch the epoch {@code since} refers to, or null when the client does not know it
      * @param tag   anything the transport wants back on the subscription
      */
@@ -61,7 +69,7 @@ public final class Hub implements CommitListener {
                 break;
             }
         }
-        replayExecutor.execute(() -> replay(sub, since, epoch));
+        sub.catchUp.begin(since, epoch);
         return sub;
     }
 
@@ -106,131 +114,66 @@ public final class Hub implements CommitListener {
 
     /** Returns true when the subscription is finished (terminal passed or too slow). Topic monitor held. */
     private boolean offer(Subscription s, EncodedEvent e) {
-        if (s.state == Subscription.State.CATCHING_UP) {
-            if (s.pendingBytes + e.frame().length > config.maxPending()) {
-                s.sink().tooSlow("more than " + config.maxPending() + " bytes of events arrived during the history replay");
-                return true;
-            }
-            s.pending.add(e);
-            s.pendingBytes += e.frame().length;
+        if (s.state == Subscription.State.LIVE) {
+            if (e.seq() <= s.lastSeq + 1) return s.pass(e);
+            // a hole: possible with stores whose notifications travel apart from their writes (Redis
+            // pub/sub). The store read that fills it must not run here, on the committing thread.
+            s.state = Subscription.State.CATCHING_UP;
+            if (park(s, e)) return true;
+            s.catchUp.fillHoleBefore(e.seq());
             return false;
         }
-        if (e.seq() > s.lastSeq + 1) fillGap(s, e.seq() - 1);
-        return s.pass(e);
+        return park(s, e);
     }
 
-    /**
-     * A live subscription saw a seq jump (possible with stores whose notifications travel separately
-     * from their writes, e.g. Redis pub/sub): fetch the missing events from the store.
-     */
-    private void fillGap(Subscription s, long upTo) {
-        History h = store.read(s.run(), s.lastSeq, (int) Math.min(Integer.MAX_VALUE, upTo - s.lastSeq));
-        for (Event e : h.events()) {
-            if (e.seq() > upTo) break;
-            s.pass(EncodedEvent.of(e));
+    private boolean park(Subscription s, EncodedEvent e) {
+        if (s.pendingBytes + e.frame().length > config.maxPending()) {
+            s.sink().tooSlow("more than " + config.maxPending() + " bytes of events arrived while it caught up");
+            return true;
         }
-    }
-
-    private void replay(Subscription sub, Long since, String epoch) {
-        try {
-            Optional<RunInfo> info = store.info(sub.run());
-            String currentEpoch = info.map(RunInfo::epoch).orElse(null);
-            long head = info.map(RunInfo::head).orElse(0L);
-            long first = info.map(RunInfo::first).orElse(1L);
-            long from = since == null ? 0 : since;
-            boolean recovered;
-            if (since == null || since == 0) {
-                recovered = true;
-            } else if (currentEpoch == null) {
-                recovered = false; // the client knows events of a run this server has never seen (or lost)
-                from = 0;
-            } else if (epoch != null && !epoch.equals(currentEpoch)) {
-                recovered = false; // a different stream: send the current one from its start
-                from = 0;
-            } else if (since > head) {
-                recovered = false; // the client is ahead of the store: its history was lost
-                from = 0;
-            } else {
-                recovered = since + 1 >= first;
-            }
-            sub.lastSeq = from;
-            sub.sink().subscribed(sub, new Subscribed(sub.run(), currentEpoch, head, first, recovered));
-            if (info.isPresent() && info.get().closed() && from >= head) {
-                // the client already has the terminal event: nothing will ever come, so say it ended
-                sub.sink().end(sub, head);
-                remove(sub);
-                return;
-            }
-            if (!replayHistory(sub)) return;
-            goLive(sub);
-        } catch (RuncastException e) {
-            sub.sink().failed(sub, e);
-            remove(sub);
-        } catch (RuntimeException e) {
-            log.warn("replay of run {} failed", sub.run(), e);
-            sub.sink().failed(sub, new RuncastException(ErrorCode.INTERNAL, "history replay failed"));
-            remove(sub);
-        }
-    }
-
-    /** Returns false when the subscription ended during the replay. */
-    private boolean replayHistory(Subscription sub) {
-        while (!sub.isDone()) {
-            History page = store.read(sub.run(), sub.lastSeq, config.replayPage());
-            for (Event e : page.events()) {
-                if (sub.isDone()) return false;
-                if (sub.pass(EncodedEvent.of(e))) {
-                    remove(sub);
-                    return false;
-                }
-            }
-            if (page.events().size() < config.replayPage()) return !sub.isDone();
-            if (!awaitWritable(sub)) {
-                if (sub.isDone()) return false; // cancelled, or already cut off meanwhile
-                sub.sink().tooSlow("the client did not read its history replay within " + config.replayStall());
-                remove(sub);
-                return false;
-            }
-        }
+        s.pending.add(e);
+        s.pendingBytes += e.frame().length;
         return false;
     }
 
-    private boolean awaitWritable(Subscription sub) {
-        long deadline = System.nanoTime() + config.replayStall().toNanos();
-        while (!sub.sink().writable()) {
-            if (sub.isDone() || System.nanoTime() > deadline) return false;
-            try {
-                TimeUnit.MILLISECONDS.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void goLive(Subscription sub) {
+    /**
+     * Called by a catch-up that found nothing newer in the store. Returns the live events parked
+     * meanwhile (which it passes next), or null when none were parked and the subscription is now
+     * live — or when it finished meanwhile.
+     */
+    List<EncodedEvent> handOver(Subscription sub) {
         Topic topic = topics.get(sub.run());
-        if (topic == null) return;
+        if (topic == null) return null;
         synchronized (topic) {
-            if (sub.state != Subscription.State.CATCHING_UP) return;
+            if (sub.state != Subscription.State.CATCHING_UP) return null;
+            if (sub.pending.isEmpty()) {
+                sub.state = Subscription.State.LIVE;
+                return null;
+            }
             List<EncodedEvent> parked = new ArrayList<>(sub.pending);
             sub.pending.clear();
             sub.pendingBytes = 0;
-            sub.state = Subscription.State.LIVE;
-            for (EncodedEvent e : parked) {
-                if (e.seq() > sub.lastSeq + 1) fillGap(sub, e.seq() - 1);
-                if (sub.pass(e)) {
-                    finish(topic, sub);
-                    return;
-                }
-            }
+            return parked;
         }
+    }
+
+    /** A catch-up step failed (the store, most likely): tell the sink and drop the subscription. */
+    void failed(Subscription sub, RuntimeException e) {
+        RuncastException error;
+        if (e instanceof RuncastException re) {
+            error = re;
+        } else {
+            log.warn("replay of run {} failed", sub.run(), e);
+            error = new RuncastException(ErrorCode.INTERNAL, "history replay failed");
+        }
+        sub.sink().failed(sub, error);
+        remove(sub);
     }
 
     private void finish(Topic topic, Subscription s) {
         s.state = Subscription.State.DONE;
         s.pending.clear();
+        s.pendingBytes = 0;
         topic.subs.remove(s);
         if (topic.subs.isEmpty()) {
             topic.dead = true;
@@ -248,6 +191,22 @@ public final class Hub implements CommitListener {
             if (topic.subs.contains(s)) finish(topic, s);
             else s.state = Subscription.State.DONE;
         }
+    }
+
+    EventStore store() {
+        return store;
+    }
+
+    HubConfig config() {
+        return config;
+    }
+
+    ExecutorService replayExecutor() {
+        return replayExecutor;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
     }
 
     /** The subscriptions of one run; guarded by its own monitor. */

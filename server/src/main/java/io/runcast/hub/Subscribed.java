@@ -8,7 +8,8 @@ package io.runcast.hub;
  * @param head      the run's last seq when the subscription was made
  * @param first     the lowest seq still retained
  * @param recovered true when every event after the asked-for position will be delivered; false when
- *                  part of that history is gone (trimmed, or the epoch changed) — the client must then
- *                  treat its own state as incomplete
+ *                  part of that history is gone (trimmed, the epoch changed, or the client is ahead of
+ *                  the store) — delivery then starts at {@code first} and the client must treat its own
+ *                  state as incomplete. Decided by {@link ResumePoint}.
  */
 public record Subscribed(String run, String epoch, long head, long first, boolean recovered) {}

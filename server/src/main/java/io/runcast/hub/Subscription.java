@@ -6,12 +6,13 @@ import java.util.List;
 
 /**
  * One sink's interest in one run. It starts by catching up (history is replayed while live events
- * are parked in {@code pending}), then goes live. {@code lastSeq} is the highest seq this
- * subscription has passed, delivered or filtered out, which is what makes the hand-over from history
- * to live gapless and duplicate-free.
+ * are parked in {@code pending}), then goes live; a hole in the live notifications sends it back to
+ * catching up until the store has filled it. {@code lastSeq} is the highest seq this subscription has
+ * passed, delivered or filtered out, which is what makes every hand-over gapless and duplicate-free.
  *
- * <p>State changes happen under the owning topic's monitor; the replay worker only touches
- * {@code lastSeq} before the subscription goes live.
+ * <p>State changes and {@code pending} are guarded by the owning topic's monitor. {@code lastSeq}
+ * belongs to the {@link CatchUp} while catching up and to the topic's monitor while live; the
+ * hand-overs between the two happen under that monitor.
  */
 public final class Subscription {
     enum State { CATCHING_UP, LIVE, DONE }
@@ -21,6 +22,7 @@ public final class Subscription {
     private final TypeFilter filter;
     private final Sink sink;
     private final Object tag;
+    final CatchUp catchUp;
     final List<EncodedEvent> pending = new ArrayList<>();
     long pendingBytes;
     volatile State state = State.CATCHING_UP;
@@ -32,6 +34,7 @@ public final class Subscription {
         this.filter = filter;
         this.sink = sink;
         this.tag = tag;
+        this.catchUp = new CatchUp(hub, this);
     }
 
     public String run() {
@@ -62,7 +65,7 @@ public final class Subscription {
 
     /**
      * Passes one event on if it is the next in order. Returns true when it was the terminal event.
-     * Called with the topic's monitor held (live) or by the replay worker (catching up).
+     * Called with the topic's monitor held (live) or by the catch-up.
      */
     boolean pass(EncodedEvent e) {
         if (e.seq() <= lastSeq) return false;

@@ -63,7 +63,8 @@ public final class RuncastServer implements AutoCloseable {
         this.store = store;
         this.blocking = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2), daemon("runcast-blocking"));
         this.timers = Executors.newScheduledThreadPool(1, daemon("runcast-timers"));
-        Hub hub = new Hub(store, blocking, HubConfig.DEFAULT);
+        // a replay waiting for a client that does not read costs no thread, only a timer: give it as long as an idle client
+        Hub hub = new Hub(store, blocking, timers, HubConfig.DEFAULT.withReplayStall(config.idleTimeout()));
         Engine engine = new Engine(store, config.limits());
         this.control = new StreamControl(engine, timers);
         // control first: a client may answer a decision the instant the hub shows it

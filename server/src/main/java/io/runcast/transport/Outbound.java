@@ -3,7 +3,10 @@ package io.runcast.transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.runcast.protocol.CloseCode;
@@ -24,6 +27,13 @@ import java.util.function.Function;
  * gathering write; and the byte count lets a connection that cannot keep up be cut off (close code
  * 4000, "resume from history") before it grows the server's memory — the other connections never wait
  * for it. Payloads are shared, never copied per connection: the same bytes go to every subscriber.
+ *
+ * <p>Demand: {@link #ready} tells a history replay whether to send more, and calls it back when the
+ * connection has drained — driven by Netty's writability (the channel's write-buffer water marks) and
+ * this queue's byte count, never by polling. For that the constructor adds a small handler at the end
+ * of the channel's pipeline that hears {@code channelWritabilityChanged}, and lowers the channel's
+ * high-water mark to half the limit when it is higher, so that a replay which fills the socket buffer
+ * up to that mark can never be cut off for it.
  */
 public final class Outbound {
     private final Channel channel;
@@ -34,6 +44,8 @@ public final class Outbound {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    private final long highWater;
     private final Runnable drainTask = this::drain;
 
     /**
@@ -46,6 +58,14 @@ public final class Outbound {
         this.limitBytes = limitBytes;
         this.wrap = wrap;
         this.farewell = farewell;
+        WriteBufferWaterMark mark = channel.config().getWriteBufferWaterMark();
+        if (mark.high() > limitBytes / 2) {
+            int high = (int) Math.min(Integer.MAX_VALUE, limitBytes / 2);
+            mark = new WriteBufferWaterMark(Math.min(mark.low(), high / 2), high);
+            channel.config().setWriteBufferWaterMark(mark);
+        }
+        this.highWater = mark.high();
+        channel.pipeline().addLast(new WritabilityWatch());
     }
 
     /** For WebSocket connections: each payload is one text frame; closing sends a close frame with the code. */
@@ -76,9 +96,18 @@ public final class Outbound {
         return queuedBytes.get() + socketPending();
     }
 
-    /** True while the connection drains comfortably (below half its limit and writable). */
-    public boolean writable() {
-        return !closing.get() && channel.isActive() && pendingBytes() < limitBytes / 2;
+    /**
+     * Demand, for sending history: true when the connection can take more now (open, writable in
+     * Netty's terms, and no more than the high-water mark waiting here and in the socket buffer).
+     * Otherwise false, and {@code onReady} runs once on the channel's event loop when the connection
+     * has drained — after a drain of this queue or when the channel turns writable again. It never runs
+     * once the connection is closing. Any thread; never blocks.
+     */
+    public boolean ready(Runnable onReady) {
+        if (hasRoom()) return true;
+        waiters.add(onReady);
+        // the drain may have happened between the check and the add: then take the callback back
+        return hasRoom() && waiters.remove(onReady);
     }
 
     public boolean isClosing() {
@@ -96,6 +125,7 @@ public final class Outbound {
      */
     public void close(CloseCode code, String reason) {
         if (!closing.compareAndSet(false, true)) return;
+        waiters.clear();
         channel.eventLoop().execute(() -> {
             if (code == CloseCode.SLOW_CONSUMER) {
                 queue.clear();
@@ -113,6 +143,21 @@ public final class Outbound {
         scheduled.set(false);
         if (closing.get()) return;
         drainNow();
+        wakeWaiters();
+    }
+
+    private boolean hasRoom() {
+        return !closing.get() && channel.isActive() && channel.isWritable() && pendingBytes() <= highWater;
+    }
+
+    /**
+     * On the event loop. When this finds no room, a later call is certain: either bytes are queued
+     * here (a drain is scheduled) or more than the high-water mark sits in the socket buffer, which
+     * made the channel unwritable, and it reports turning writable again.
+     */
+    private void wakeWaiters() {
+        if (waiters.isEmpty() || !hasRoom()) return;
+        for (Runnable r; (r = waiters.poll()) != null; ) r.run();
     }
 
     private void drainNow() {
@@ -129,5 +174,14 @@ public final class Outbound {
     private long socketPending() {
         ChannelOutboundBuffer buf = channel.unsafe().outboundBuffer();
         return buf == null ? 0 : buf.totalPendingWriteBytes();
+    }
+
+    /** Hears the channel turning writable again (the socket buffer fell below the low-water mark). */
+    private final class WritabilityWatch extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            wakeWaiters();
+            ctx.fireChannelWritabilityChanged();
+        }
     }
 }

@@ -35,9 +35,9 @@ public final class Harness implements AutoCloseable {
      */
     public Harness(ScheduledExecutorService timers, Clock clock) {
         this.store = new MemoryEventStore(Retention.DEFAULT, clock);
-        this.hub = new Hub(store, replay, HubConfig.DEFAULT);
-        this.engine = new Engine(store, Limits.DEFAULT);
         this.timers = timers;
+        this.hub = new Hub(store, replay, timers, HubConfig.DEFAULT);
+        this.engine = new Engine(store, Limits.DEFAULT);
         this.control = new StreamControl(engine, timers, clock);
         store.listener(new CommitFanout(List.of(control, hub)));
     }

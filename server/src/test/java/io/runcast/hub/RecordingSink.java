@@ -15,6 +15,10 @@ final class RecordingSink implements Sink {
     final CountDownLatch ended = new CountDownLatch(1);
     final AtomicReference<RuncastException> failure = new AtomicReference<>();
     volatile boolean writable = true;
+    /** The hub's callback while it waits for this sink to be ready again. */
+    volatile Runnable wake;
+    /** After this many events the sink stops being ready, as a connection whose buffer filled up. */
+    volatile int readyFor = Integer.MAX_VALUE;
     volatile String slow;
 
     @Override public void subscribed(Subscription s, Subscribed info) {
@@ -26,9 +30,21 @@ final class RecordingSink implements Sink {
         seqs.add(e.seq());
         types.add(e.event().type());
         frames.add(e.frame());
+        if (seqs.size() >= readyFor) writable = false;
     }
     @Override public void end(Subscription s, long seq) { ended.countDown(); }
     @Override public void failed(Subscription s, RuncastException e) { failure.set(e); }
-    @Override public boolean writable() { return writable; }
+    @Override public boolean ready(Runnable onReady) {
+        if (writable) return true;
+        wake = onReady;
+        return false;
+    }
+    /** Becomes ready and calls the hub back, as a connection that drained would. */
+    void drained() {
+        writable = true;
+        Runnable w = wake;
+        wake = null;
+        w.run();
+    }
     @Override public void tooSlow(String why) { slow = why; }
 }

@@ -68,8 +68,38 @@ class OutboundTest {
         out.send(new byte[1000]);
         out.send(new byte[500]);
         assertThat(out.pendingBytes()).isGreaterThanOrEqualTo(1500);
-        assertThat(out.writable()).isTrue();
+        assertThat(out.ready(() -> { })).isTrue();
         ch.runPendingTasks();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void ready_isFalseWhileMoreThanTheHighWaterMarkIsQueued_andCallsBackOnceAfterTheDrain() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        Outbound out = Outbound.webSocket(ch, 64 * 1024); // lowers the channel's high-water mark to 32 KiB
+        assertThat(ch.config().getWriteBufferHighWaterMark()).isEqualTo(32 * 1024);
+        out.send(new byte[40 * 1024]);
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(out.ready(calls::incrementAndGet)).isFalse();
+        ch.runPendingTasks(); // the drain hands the bytes to the channel, which writes them out
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(out.ready(calls::incrementAndGet)).isTrue();
+        ch.runPendingTasks();
+        assertThat(calls.get()).isEqualTo(1);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void ready_isFalseWhileTheChannelIsUnwritable_andCallsBackWhenItTurnsWritable() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        Outbound out = Outbound.webSocket(ch, 1 << 20);
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // as a full socket buffer would
+        ch.runPendingTasks();
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(out.ready(calls::incrementAndGet)).isFalse();
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        ch.runPendingTasks();
+        assertThat(calls.get()).isEqualTo(1);
         ch.finishAndReleaseAll();
     }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.runcast.event.TypeFilter;
+import io.runcast.hub.ResumePoint;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.transport.Services;
 import io.runcast.transport.ws.WsSession;
@@ -123,7 +124,7 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         services.blocking().execute(() -> {
             var info = services.engine().info(run);
             ctx.executor().execute(() -> {
-                if (info.isPresent() && info.get().closed() && since != null && since >= info.get().head()) {
+                if (since != null && ResumePoint.of(info, since, epoch).complete()) {
                     // the client has the whole ended stream: 204 tells EventSource to stop reconnecting
                     HttpReplies.send(ctx, keepAlive, 204, "text/plain", new byte[0]);
                     ctx.channel().config().setAutoRead(true);

@@ -19,6 +19,7 @@ import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Sink;
 import io.runcast.hub.Subscribed;
 import io.runcast.hub.Subscription;
+import io.runcast.hub.WireFormat;
 import io.runcast.protocol.CloseCode;
 import io.runcast.protocol.Frames;
 import io.runcast.protocol.RuncastException;
@@ -41,6 +42,8 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
     static final int RETRY_MS = 2000;
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** {@code id: <seq>} and {@code data: <native frame>}: made once per event, shared by all streams. */
+    static final WireFormat FORMAT = SseSession::message;
 
     private final Services services;
     private final String id;
@@ -106,6 +109,17 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
         ctx.close();
     }
 
+    private static byte[] message(EncodedEvent e) {
+        byte[] idLine = ("id: " + e.seq() + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = e.frame();
+        byte[] chunk = new byte[idLine.length + DATA.length + frame.length + END_OF_EVENT.length];
+        System.arraycopy(idLine, 0, chunk, 0, idLine.length);
+        System.arraycopy(DATA, 0, chunk, idLine.length, DATA.length);
+        System.arraycopy(frame, 0, chunk, idLine.length + DATA.length, frame.length);
+        System.arraycopy(END_OF_EVENT, 0, chunk, chunk.length - END_OF_EVENT.length, END_OF_EVENT.length);
+        return chunk;
+    }
+
     // ---- Sink ----
 
     @Override
@@ -116,14 +130,7 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
 
     @Override
     public void event(Subscription s, EncodedEvent e) {
-        byte[] idLine = ("id: " + e.seq() + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] frame = e.frame();
-        byte[] chunk = new byte[idLine.length + DATA.length + frame.length + END_OF_EVENT.length];
-        System.arraycopy(idLine, 0, chunk, 0, idLine.length);
-        System.arraycopy(DATA, 0, chunk, idLine.length, DATA.length);
-        System.arraycopy(frame, 0, chunk, idLine.length + DATA.length, frame.length);
-        System.arraycopy(END_OF_EVENT, 0, chunk, chunk.length - END_OF_EVENT.length, END_OF_EVENT.length);
-        out.send(chunk);
+        out.send(e.encoded(FORMAT)); // the same bytes for every SSE subscriber of this event
     }
 
     @Override
@@ -139,8 +146,8 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
     }
 
     @Override
-    public boolean writable() {
-        return out.writable();
+    public boolean ready(Runnable onReady) {
+        return out.ready(onReady);
     }
 
     @Override

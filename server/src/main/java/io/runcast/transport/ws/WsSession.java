@@ -341,8 +341,8 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     @Override
-    public boolean writable() {
-        return out.writable();
+    public boolean ready(Runnable onReady) {
+        return out.ready(onReady);
     }
 
     @Override

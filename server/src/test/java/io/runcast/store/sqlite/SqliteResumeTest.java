@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
@@ -31,10 +32,12 @@ class SqliteResumeTest {
     @TempDir
     Path dir;
     private final ExecutorService replay = Executors.newFixedThreadPool(2);
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void stop() {
         replay.shutdownNow();
+        timers.shutdownNow();
     }
 
     /** Records the subscribed answer and the delivered seqs. */
@@ -46,7 +49,7 @@ class SqliteResumeTest {
         @Override public void event(Subscription s, EncodedEvent e) { seqs.add(e.seq()); }
         @Override public void end(Subscription s, long seq) {}
         @Override public void failed(Subscription s, RuncastException e) { throw new AssertionError(e); }
-        @Override public boolean writable() { return true; }
+        @Override public boolean ready(Runnable onReady) { return true; }
         @Override public void tooSlow(String why) { throw new AssertionError(why); }
     }
 
@@ -57,7 +60,7 @@ class SqliteResumeTest {
     }
 
     private Recorder subscribe(SqliteEventStore store, String run, long since, String epoch) {
-        Hub hub = new Hub(store, replay, HubConfig.DEFAULT);
+        Hub hub = new Hub(store, replay, timers, HubConfig.DEFAULT);
         store.listener(hub);
         Recorder r = new Recorder();
         hub.subscribe(run, since, epoch, TypeFilter.ALL, r, null);
