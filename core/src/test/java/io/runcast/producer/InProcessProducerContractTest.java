@@ -1,0 +1,11 @@
+package io.runcast.producer;
+
+import io.runcast.server.RuncastServer;
+
+/** The in-process producer passes the producer contract. */
+class InProcessProducerContractTest extends RunProducerContract {
+    @Override
+    RunProducer newProducer(RuncastServer server) {
+        return new InProcessProducer(server.engine());
+    }
+}
