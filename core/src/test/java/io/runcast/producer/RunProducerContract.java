@@ -10,8 +10,9 @@ import io.runcast.event.Json;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.server.RuncastServer;
-import io.runcast.testing.SqliteWriterLock;
-import io.runcast.testing.TestServer;
+import io.runcast.config.RuncastConfig;
+import io.runcast.server.Stores;
+import io.runcast.testing.HeldAcks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * get every event of a burst in however the server's limits cut it (count, body bytes, event bytes),
  * refuse only the one event the server cannot take, append an idempotency key once, and let
  * {@link RunHandle#flush()} wait for everything handed over. Runs against a real server on the SQLite
- * store (acknowledged from its writer thread) with small limits, so every limit is crossed cheaply.
+ * store (acknowledged from its writer thread; {@link HeldAcks} can hold those acknowledgements back)
+ * with small limits, so every limit is crossed cheaply.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RunProducerContract {
@@ -40,6 +42,7 @@ abstract class RunProducerContract {
 
     @TempDir
     static Path dir; // static: made before @BeforeAll, one per test class
+    HeldAcks acks;
     RuncastServer server;
     RunProducer producer;
 
@@ -48,7 +51,10 @@ abstract class RunProducerContract {
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(b -> b.store("sqlite").dataDir(dir).maxFrameBytes(MAX_FRAME).limits(LIMITS));
+        RuncastConfig config = RuncastConfig.builder().port(0).store("sqlite").dataDir(dir)
+                .maxFrameBytes(MAX_FRAME).limits(LIMITS).build();
+        acks = new HeldAcks(Stores.open(config));
+        server = RuncastServer.start(config, acks);
         producer = newProducer(server);
     }
 
@@ -164,8 +170,8 @@ abstract class RunProducerContract {
         List<CompletableFuture<Long>> stages = new ArrayList<>();
         AtomicBoolean allDoneAtFlush = new AtomicBoolean();
         CompletionStage<Void> flushed;
-        try (SqliteWriterLock held = SqliteWriterLock.hold(dir)) {
-            // Nothing can be committed now: each stage stays pending until the lock goes.
+        try (HeldAcks.Hold held = acks.hold()) {
+            // Nothing is acknowledged now: each stage stays pending until the hold goes.
             Thread other = new Thread(() -> {
                 for (int i = 0; i < 20; i++) synchronizedAdd(stages, run.scoped("s", null).emit(item(20, "o" + i)));
             });
