@@ -94,6 +94,21 @@ class PipeliningTest {
     }
 
     @Test
+    void requestsPipelinedBehindConnectionClose_areNotRun() throws Exception {
+        try (RawHttp c = new RawHttp(port)) {
+            c.sendAll(request("GET", "/api/health", null),
+                    "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                    request("POST", "/api/runs/pipe-close/events", "{\"type\":\"run.started\",\"data\":{\"by\":\"pipelined\"}}"));
+            assertThat(c.read().status()).isEqualTo(200);
+            RawHttp.Response last = c.read();
+            assertThat(last.headers().get("connection")).isEqualTo("close");
+            assertThat(c.atEnd()).isTrue();
+            var first = Json.parse(TestServer.post(port, "/api/runs/pipe-close/events", "{\"type\":\"run.started\"}").body());
+            assertThat(first.path("accepted").get(0).path("seq").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void requestPipelinedBehindAnSseStream_isNotRunAsHttp() throws Exception {
         try (RawHttp c = new RawHttp(port)) {
             c.sendAll(request("GET", "/api/runs/pipe-sse/stream", null),
