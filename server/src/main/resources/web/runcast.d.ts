@@ -125,6 +125,18 @@ export declare class RuncastError extends Error {
   constructor(code: ErrorCodeWire, message?: string);
 }
 
+/** The input limits a server states in its `connected` frame (and in GET /api/health). */
+export interface ServerLimits {
+  /** Largest WebSocket frame or HTTP request body, in UTF-8 bytes. */
+  max_frame_bytes: number;
+  /** Most events in one publish. */
+  max_batch: number;
+  /** Longest `data` of one event, as compact JSON text. */
+  max_event_bytes: number;
+  /** Longest run id, step, agent or idempotency key. */
+  max_name_length: number;
+}
+
 export interface OkReply { op: "ok"; id: number; run: string; seq: number }
 export interface PublishedReply {
   op: "published"; id: number; run: string;
@@ -139,6 +151,8 @@ export declare class RuncastClient extends EventTarget {
   readonly connection: string | null;
   /** Seconds between heartbeats, from the server's `connected` frame. */
   readonly heartbeat: number;
+  /** The server's input limits from the latest `connected` frame; null until one stated them. */
+  readonly limits: ServerLimits | null;
   readonly subs: Map<string, Subscription>;
   connect(): this;
   close(): void;
@@ -147,6 +161,7 @@ export declare class RuncastClient extends EventTarget {
   cancel(run: string, reason?: string): Promise<OkReply>;
   pause(run: string): Promise<OkReply>;
   resume(run: string): Promise<OkReply>;
+  /** Rejects at once with RuncastError "too_large" (or "bad_request") when `limits` would be broken. */
   publish(run: string, event: EventInput | EventInput[]): Promise<PublishedReply>;
   /** Listens to "state", "connected", "event", "end" or "servererror"; returns a function that stops listening. */
   on(type: "state", fn: (d: StateDetail) => void): () => void;

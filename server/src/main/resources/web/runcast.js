@@ -64,6 +64,35 @@ export class RuncastError extends Error {
   }
 }
 
+/**
+ * Why the server would refuse this publish frame under its stated limits, as a RuncastError, or null.
+ * Measured as the server measures: event data as compact JSON text, the frame in UTF-8 bytes with its id.
+ */
+function publishRefusal(limits, frame, id) {
+  if (!limits) return null;
+  const events = frame.events || [frame.event];
+  if (events.length > limits.max_batch) {
+    return new RuncastError(ErrorCode.TOO_LARGE, `${events.length} events exceed the server's limit of ${limits.max_batch} per publish (max_batch)`);
+  }
+  for (const e of events) {
+    const data = JSON.stringify(e?.data ?? {});
+    if (data.length > limits.max_event_bytes) {
+      return new RuncastError(ErrorCode.TOO_LARGE, `event data of ${data.length} bytes exceeds the server's limit of ${limits.max_event_bytes} (max_event_bytes)`);
+    }
+    for (const name of ["step", "agent", "key"]) {
+      const v = e?.[name];
+      if (typeof v === "string" && (v.length === 0 || v.length > limits.max_name_length)) {
+        return new RuncastError(ErrorCode.BAD_REQUEST, `${name} must be 1..${limits.max_name_length} characters`);
+      }
+    }
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify({ ...frame, id })).length;
+  if (bytes > limits.max_frame_bytes) {
+    return new RuncastError(ErrorCode.TOO_LARGE, `publish frame of ${bytes} bytes exceeds the server's limit of ${limits.max_frame_bytes} (max_frame_bytes)`);
+  }
+  return null;
+}
+
 function defaultUrl() {
   const loc = globalThis.location;
   if (!loc) return "ws://localhost:8000/ws";
@@ -101,6 +130,7 @@ export class RuncastClient extends EventTarget {
     this.state = "idle";       // idle | connecting | open | reconnecting | closed
     this.connection = null;    // the server's id for the current connection
     this.heartbeat = 0;        // seconds, from the connected frame
+    this.limits = null;        // the server's input limits, from the connected frame (null until stated)
     this.attempt = 0;
     this.subs = new Map();     // run -> Subscription
     this._ws = null;
@@ -156,9 +186,15 @@ export class RuncastClient extends EventTarget {
   cancel(run, reason) { return this._request(reason ? { op: "cancel", run, reason } : { op: "cancel", run }); }
   pause(run) { return this._request({ op: "pause", run }); }
   resume(run) { return this._request({ op: "resume", run }); }
-  /** Publishes one event object {type, step, agent, data, key} or an array; resolves with {accepted}. */
+  /**
+   * Publishes one event object {type, step, agent, data, key} or an array; resolves with {accepted}.
+   * What the server's stated limits would refuse is rejected at once with the same code ("too_large",
+   * or "bad_request" for a name too long) and not sent.
+   */
   publish(run, event) {
-    return this._request(Array.isArray(event) ? { op: "publish", run, events: event } : { op: "publish", run, event });
+    const frame = Array.isArray(event) ? { op: "publish", run, events: event } : { op: "publish", run, event };
+    const refusal = publishRefusal(this.limits, frame, this._nextId);
+    return refusal ? Promise.reject(refusal) : this._request(frame);
   }
 
   /** addEventListener shorthand returning an unsubscribe function. */
@@ -207,6 +243,7 @@ export class RuncastClient extends EventTarget {
     clearTimeout(this._timers.connect);
     this.connection = f.connection;
     this.heartbeat = f.heartbeat || 0;
+    this.limits = f.limits || null;
     this.attempt = 0;
     this._setState("open", { connection: f.connection, heartbeat: this.heartbeat });
     this.dispatchEvent(new CustomEvent("connected", { detail: f }));

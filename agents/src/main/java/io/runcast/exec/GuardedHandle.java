@@ -1,22 +1,34 @@
 package io.runcast.exec;
 
 import io.runcast.event.EventDraft;
+import io.runcast.producer.PendingAcks;
 import io.runcast.producer.RunHandle;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-/** A {@link RunHandle} whose appends go through the execution, which counts them and drops them after the end. */
+/**
+ * A {@link RunHandle} whose appends go through the execution, which counts them and drops them after
+ * the end. {@link #flush()} waits for every append handed over through this handle and its scoped views:
+ * appends are acknowledged asynchronously (the SQLite store commits in groups on its writer thread).
+ */
 final class GuardedHandle implements RunHandle {
     private final String run;
     private final String step;
     private final String agent;
     private final Function<EventDraft, CompletionStage<Long>> sink;
+    private final PendingAcks acks;
 
     GuardedHandle(String run, String step, String agent, Function<EventDraft, CompletionStage<Long>> sink) {
+        this(run, step, agent, sink, new PendingAcks());
+    }
+
+    private GuardedHandle(String run, String step, String agent, Function<EventDraft, CompletionStage<Long>> sink,
+                          PendingAcks acks) {
         this.run = run;
         this.step = step;
         this.agent = agent;
         this.sink = sink;
+        this.acks = acks;
     }
 
     @Override public String run() { return run; }
@@ -25,21 +37,16 @@ final class GuardedHandle implements RunHandle {
 
     @Override
     public RunHandle scoped(String step, String agent) {
-        return new GuardedHandle(run, step, agent, sink);
+        return new GuardedHandle(run, step, agent, sink, acks);
     }
 
     @Override
     public CompletionStage<Long> emit(EventDraft draft) {
-        return sink.apply(draft);
+        return acks.track(sink.apply(draft));
     }
 
     @Override
     public CompletionStage<Void> flush() {
-        return emitFlush();
-    }
-
-    private CompletionStage<Void> emitFlush() {
-        // In-process appends are acknowledged in call order; nothing is buffered here.
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
+        return acks.flush();
     }
 }

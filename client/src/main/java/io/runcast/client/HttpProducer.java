@@ -1,26 +1,18 @@
 package io.runcast.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.runcast.event.EventDraft;
-import io.runcast.event.EventTypes;
-import io.runcast.event.Ids;
 import io.runcast.event.Json;
-import io.runcast.protocol.DraftParser;
-import io.runcast.protocol.ErrorCode;
+import io.runcast.producer.PendingAcks;
 import io.runcast.producer.RunHandle;
 import io.runcast.producer.RunProducer;
+import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
+import io.runcast.protocol.ServerLimits;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,20 +24,25 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Per run, at most one request is in flight; whatever is emitted meanwhile is queued and sent as one
  * array in the next request. That keeps the append order equal to the emit order and turns a burst of
- * token deltas into a few requests. Every draft gets an idempotency key, so a request that failed in
- * transit is retried (with backoff) without appending twice.
+ * token deltas into a few requests. Requests are shaped to the limits the server states in
+ * {@code GET /api/health} (asked once, lazily; {@link ServerLimits#DEFAULTS} if it states none): at most
+ * {@code max_batch} events and {@code max_frame_bytes} of body each, and a terminal event always ends
+ * its request. An event the server would refuse on its own (data over {@code max_event_bytes}, a name
+ * too long) fails alone, locally, with the server's code; should the server still refuse a batch for
+ * one event's sake, the batch is split until that event stands alone, so no other event is lost.
+ *
+ * <p>Every draft gets an idempotency key, so a request that failed in transit (or whose answer was
+ * lost) is retried with backoff without appending twice.
  */
 public final class HttpProducer implements RunProducer {
-    private static final int MAX_BATCH = 500;
-    /** Keeps a request body well under the server's body limit (1 MiB by default) however large the events. */
-    private static final int MAX_BATCH_BYTES = 256 * 1024;
-    private static final int MAX_TRIES = 4;
+    static final int MAX_TRIES = 4;
 
     private final URI base;
     private final HttpClient client;
     private final Duration timeout;
     private final String token;
-    private final Map<String, Sender> senders = new ConcurrentHashMap<>();
+    private final Map<String, HttpRunSender> senders = new ConcurrentHashMap<>();
+    private CompletableFuture<ServerLimits> limits; // guarded by this; null until first asked
 
     /** @param base the server's root, e.g. {@code http://localhost:8000/} */
     public HttpProducer(URI base) {
@@ -63,114 +60,62 @@ public final class HttpProducer implements RunProducer {
 
     @Override
     public RunHandle attach(String run) {
-        Sender sender = senders.computeIfAbsent(run, Sender::new);
+        HttpRunSender sender = senders.computeIfAbsent(run, r -> new HttpRunSender(this, r));
         return new Handle(sender, null, null);
     }
 
-    @Override
-    public void close() {
-        for (Sender s : senders.values()) {
-            try {
-                s.flush().toCompletableFuture().get(timeout.toMillis() * MAX_TRIES, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // Best effort: the failures were already reported through the emit stages.
-            }
+    /**
+     * The server's limits, asked with {@code GET /api/health} on first use. Never fails: a server that
+     * states none (or cannot be asked) yields {@link ServerLimits#DEFAULTS}; after a failed lookup the
+     * next batch asks again.
+     */
+    public synchronized CompletionStage<ServerLimits> limits() {
+        if (limits == null) {
+            CompletableFuture<ServerLimits> asked = new CompletableFuture<>();
+            limits = asked;
+            client.sendAsync(request(base.resolve("api/health")).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((resp, err) -> {
+                        ServerLimits stated = null;
+                        if (err == null && resp.statusCode() == 200) {
+                            try {
+                                stated = ServerLimits.fromJson(Json.parse(resp.body()).get("limits"));
+                            } catch (IllegalArgumentException notJson) {
+                                // not a Runcast health answer: use the defaults
+                            }
+                        }
+                        if (err != null || resp.statusCode() >= 500) forgetLimits(asked);
+                        asked.complete(stated != null ? stated : ServerLimits.DEFAULTS);
+                    });
         }
-        senders.clear();
+        return limits;
     }
 
-    private record Pending(EventDraft draft, CompletableFuture<Long> seq) {}
+    private synchronized void forgetLimits(CompletableFuture<ServerLimits> failed) {
+        if (limits == failed) limits = null;
+    }
 
-    /** The queue of one run; sends one batch at a time, in order. */
-    private final class Sender {
-        private final String run;
-        private final URI uri;
-        private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-        private boolean inFlight;
-        private CompletableFuture<Long> last = CompletableFuture.completedFuture(0L);
+    HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+        if (token != null) rb.header("Authorization", "Bearer " + token);
+        return rb;
+    }
 
-        Sender(String run) {
-            this.run = run;
-            this.uri = base.resolve("api/runs/" + URLEncoder.encode(run, StandardCharsets.UTF_8) + "/events");
-        }
-
-        CompletionStage<Long> submit(EventDraft draft) {
-            if (!EventTypes.isPublishable(draft.type())) {
-                // Refuse locally: a bad draft would otherwise make the server refuse its whole batch.
-                return CompletableFuture.failedFuture(new RuncastException(ErrorCode.INVALID_TYPE,
-                        "unknown event type '" + draft.type() + "': use a catalogue type or one under x."));
-            }
-            EventDraft keyed = draft.key() == null ? draft.withKey(Ids.newId()) : draft;
-            Pending p = new Pending(keyed, new CompletableFuture<>());
-            boolean start;
-            synchronized (this) {
-                queue.add(p);
-                last = p.seq;
-                start = !inFlight;
-                inFlight = true;
-            }
-            if (start) sendNext();
-            if (keyed.isTerminal()) {
-                // The run is over once this lands: forget its queue so a long-lived producer does not grow.
-                p.seq.whenComplete((v, e) -> senders.remove(run, this));
-            }
-            return p.seq;
-        }
-
-        synchronized CompletionStage<Void> flush() {
-            return last.handle((v, e) -> null);
-        }
-
-        private void sendNext() {
-            List<Pending> batch = new ArrayList<>();
-            synchronized (this) {
-                int bytes = 0;
-                while (!queue.isEmpty() && batch.size() < MAX_BATCH && (batch.isEmpty() || bytes + queue.peek().draft.data().length() <= MAX_BATCH_BYTES)) {
-                    Pending p = queue.poll();
-                    bytes += p.draft.data().length();
-                    batch.add(p);
+    /** Posts a body, retrying lost requests and transient answers (502/503/504/429) with backoff. */
+    CompletableFuture<HttpResponse<String>> post(URI uri, String body, int attempt) {
+        HttpRequest req = request(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((resp, err) -> {
+            if (!retryable(err, resp) || attempt >= MAX_TRIES) {
+                if (err != null) {
+                    return CompletableFuture.<HttpResponse<String>>failedFuture(
+                            new RuncastException(ErrorCode.UNAVAILABLE, "cannot reach " + uri + ": " + err, err));
                 }
-                if (batch.isEmpty()) {
-                    inFlight = false;
-                    return;
-                }
+                return CompletableFuture.completedFuture(resp);
             }
-            ArrayNode body = Json.MAPPER.createArrayNode();
-            for (Pending p : batch) body.add(DraftParser.toJson(p.draft));
-            send(Json.write(body), batch, 1);
-        }
-
-        private void send(String body, List<Pending> batch, int attempt) {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-            if (token != null) rb.header("Authorization", "Bearer " + token);
-            client.sendAsync(rb.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
-                if (err == null && resp.statusCode() == 200) {
-                    acknowledge(resp.body(), batch);
-                } else if (retryable(err, resp) && attempt < MAX_TRIES) {
-                    CompletableFuture.delayedExecutor(100L << attempt, TimeUnit.MILLISECONDS)
-                            .execute(() -> send(body, batch, attempt + 1));
-                    return;
-                } else {
-                    RuncastException failure = err != null
-                            ? new RuncastException(ErrorCode.UNAVAILABLE, "cannot reach " + uri + ": " + err, err)
-                            : errorOf(resp);
-                    batch.forEach(p -> p.seq.completeExceptionally(failure));
-                }
-                sendNext();
-            });
-        }
-
-        private void acknowledge(String body, List<Pending> batch) {
-            try {
-                JsonNode accepted = Json.parse(body).path("accepted");
-                for (int i = 0; i < batch.size(); i++) batch.get(i).seq.complete(accepted.path(i).path("seq").asLong());
-            } catch (RuntimeException e) {
-                RuncastException failure = new RuncastException(ErrorCode.INTERNAL, "unreadable answer: " + e.getMessage(), e);
-                batch.forEach(p -> p.seq.completeExceptionally(failure));
-            }
-        }
+            // same body, same idempotency keys: a request that did land is answered as a duplicate
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100L << attempt, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> post(uri, body, attempt + 1));
+        }).thenCompose(f -> f);
     }
 
     private static boolean retryable(Throwable err, HttpResponse<String> resp) {
@@ -179,7 +124,7 @@ public final class HttpProducer implements RunProducer {
         return s == 503 || s == 502 || s == 504 || s == 429;
     }
 
-    private static RuncastException errorOf(HttpResponse<String> resp) {
+    static RuncastException errorOf(HttpResponse<String> resp) {
         try {
             JsonNode e = Json.parse(resp.body()).path("error");
             return new RuncastException(ErrorCode.fromWire(e.path("code").asText()), e.path("message").asText("HTTP " + resp.statusCode()));
@@ -189,18 +134,39 @@ public final class HttpProducer implements RunProducer {
         }
     }
 
+    URI base() {
+        return base;
+    }
+
+    /** The run's queue is done with (its terminal event landed): a long-lived producer does not grow. */
+    void forget(String run, HttpRunSender sender) {
+        senders.remove(run, sender);
+    }
+
+    @Override
+    public void close() {
+        for (HttpRunSender s : senders.values()) {
+            try {
+                s.acks().flush().toCompletableFuture().get(timeout.toMillis() * MAX_TRIES, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Best effort: the failures were already reported through the emit stages.
+            }
+        }
+        senders.clear();
+    }
+
     private static final class Handle implements RunHandle {
-        private final Sender sender;
+        private final HttpRunSender sender;
         private final String step;
         private final String agent;
 
-        Handle(Sender sender, String step, String agent) {
+        Handle(HttpRunSender sender, String step, String agent) {
             this.sender = sender;
             this.step = step;
             this.agent = agent;
         }
 
-        @Override public String run() { return sender.run; }
+        @Override public String run() { return sender.run(); }
         @Override public String step() { return step; }
         @Override public String agent() { return agent; }
 
@@ -210,13 +176,13 @@ public final class HttpProducer implements RunProducer {
         }
 
         @Override
-        public CompletionStage<Long> emit(EventDraft draft) {
+        public CompletionStage<Long> emit(io.runcast.event.EventDraft draft) {
             return sender.submit(draft);
         }
 
         @Override
         public CompletionStage<Void> flush() {
-            return sender.flush();
+            return sender.acks().flush();
         }
     }
 }

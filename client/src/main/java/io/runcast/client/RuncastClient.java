@@ -8,6 +8,7 @@ import io.runcast.event.Json;
 import io.runcast.protocol.CloseCode;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
+import io.runcast.protocol.ServerLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -64,6 +65,7 @@ public final class RuncastClient implements AutoCloseable {
     private int attempt;                                       // guarded by lock
     private volatile String connectionId;
     private volatile int heartbeatSeconds;
+    private volatile ServerLimits limits;
 
     private final Requests requests;
 
@@ -102,6 +104,14 @@ public final class RuncastClient implements AutoCloseable {
     /** The server's id of the current connection, or null before the first. */
     public String connectionId() {
         return connectionId;
+    }
+
+    /**
+     * The input limits the server stated in its latest {@code connected} frame, or null before the first
+     * connection and with a server that states none. {@link #publish} refuses what exceeds them locally.
+     */
+    public ServerLimits limits() {
+        return limits;
     }
 
     public void onState(Consumer<StateChange> listener) {
@@ -190,11 +200,23 @@ public final class RuncastClient implements AutoCloseable {
         return request(Json.object().put("op", "resume").put("run", run)).thenApply(r -> r.path("seq").asLong());
     }
 
-    /** Publishes events to a run (one frame, all or nothing); completes with what the server recorded. */
+    /**
+     * Publishes events to a run (one frame, all or nothing); completes with what the server recorded.
+     * A publish the server's stated {@link #limits()} would refuse — more than {@code max_batch} events, a
+     * frame over {@code max_frame_bytes}, an event's data over {@code max_event_bytes} — fails at once with
+     * {@code TOO_LARGE} (a name too long: {@code BAD_REQUEST}) and nothing is sent.
+     */
     public CompletableFuture<List<Accepted>> publish(String run, EventDraft... drafts) {
         ObjectNode f = Json.object().put("op", "publish").put("run", run);
-        f.set("events", Wire.drafts(drafts));
-        return request(f).thenApply(Wire::accepted);
+        long id = ids.incrementAndGet();
+        try {
+            f.set("events", Wire.drafts(drafts));
+            f.put("id", id);
+            Wire.checkPublish(limits, f, drafts);
+        } catch (RuncastException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return requests.start(id, f, openConnection()).thenApply(Wire::accepted);
     }
 
     private CompletableFuture<JsonNode> request(ObjectNode frame) {
@@ -252,6 +274,7 @@ public final class RuncastClient implements AutoCloseable {
         }
         connectionId = f.path("connection").asText(null);
         heartbeatSeconds = f.path("heartbeat").asInt(0);
+        limits = ServerLimits.fromJson(f.get("limits"));
         startHeartbeat(c);
         notifyState(new StateChange(ConnectionState.OPEN, 0, 0, 0, null));
         for (ClientSubscription sub : subs.values()) if (!sub.done()) sendSubscribe(c, sub);

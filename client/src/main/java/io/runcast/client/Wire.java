@@ -7,6 +7,11 @@ import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
 import io.runcast.event.Json;
 import io.runcast.protocol.DraftParser;
+import io.runcast.protocol.EncodedDraft;
+import io.runcast.protocol.ErrorCode;
+import io.runcast.protocol.RuncastException;
+import io.runcast.protocol.ServerLimits;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +47,35 @@ final class Wire {
     /** Drafts as the {@code events} array of a publish (WebSocket) or the body of a POST (HTTP). */
     static ArrayNode drafts(EventDraft... drafts) {
         ArrayNode arr = Json.MAPPER.createArrayNode();
-        for (EventDraft d : drafts) arr.add(DraftParser.toJson(d));
+        for (EventDraft d : drafts) {
+            try {
+                arr.add(DraftParser.toJson(d));
+            } catch (IllegalArgumentException e) {
+                throw new RuncastException(ErrorCode.BAD_REQUEST, "event data is not valid JSON");
+            }
+        }
         return arr;
+    }
+
+    /**
+     * Throws what the server would answer if a publish frame breaks its stated limits (TOO_LARGE, or
+     * BAD_REQUEST for a name too long); does nothing when {@code limits} is null (none stated yet).
+     */
+    static void checkPublish(ServerLimits limits, ObjectNode frame, EventDraft... drafts) {
+        if (limits == null) return;
+        if (drafts.length > limits.maxBatch()) {
+            throw new RuncastException(ErrorCode.TOO_LARGE, drafts.length + " events exceed the server's limit of "
+                    + limits.maxBatch() + " per publish (max_batch)");
+        }
+        for (EventDraft d : drafts) {
+            RuncastException no = limits.refusal(EncodedDraft.of(d));
+            if (no != null) throw no;
+        }
+        int bytes = Json.write(frame).getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxFrameBytes()) {
+            throw new RuncastException(ErrorCode.TOO_LARGE, "publish frame of " + bytes + " bytes exceeds the server's limit of "
+                    + limits.maxFrameBytes() + " (max_frame_bytes)");
+        }
     }
 
     /** The {@code accepted} array of a publish reply. */

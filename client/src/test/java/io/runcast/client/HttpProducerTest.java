@@ -112,6 +112,18 @@ class HttpProducerTest {
     }
 
     @Test
+    void fourHundredEventsOf900Bytes_allLand_onADefaultServer() throws Exception {
+        // Batching by data size alone once made bodies over the 256 KiB limit: 288 of these were refused.
+        RunHandle run = producer.attach("http-900");
+        String data = "y".repeat(900);
+        List<CompletionStage<Long>> seqs = new ArrayList<>();
+        for (int i = 0; i < 400; i++) seqs.add(run.emit("x.blob", Json.object().put("d", data).put("i", i)));
+        run.flush().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        for (int i = 0; i < 400; i++) assertThat(seqs.get(i).toCompletableFuture().get()).isEqualTo(i + 1L);
+        assertThat(events("http-900")).hasSize(400);
+    }
+
+    @Test
     void largeEvents_areSplitIntoRequestsTheServerAccepts() throws Exception {
         RunHandle run = producer.open("http-large", null);
         String big = "x".repeat(60_000);

@@ -1,9 +1,9 @@
 package io.runcast.engine;
 
 import io.runcast.event.EventDraft;
+import io.runcast.producer.PendingAcks;
 import io.runcast.producer.RunHandle;
 import io.runcast.producer.RunProducer;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -20,7 +20,7 @@ public final class InProcessProducer implements RunProducer {
     @Override
     public RunHandle attach(String run) {
         engine.checkRun(run);
-        return new Handle(run, null, null, new Tail());
+        return new Handle(run, null, null, new PendingAcks());
     }
 
     @Override
@@ -28,22 +28,18 @@ public final class InProcessProducer implements RunProducer {
         // Nothing to release: appends are acknowledged by the engine as they are made.
     }
 
-    /** The last stage emitted on a run, shared by its scoped views, so flush() can wait for it. */
-    private static final class Tail {
-        volatile CompletionStage<?> last = CompletableFuture.completedFuture(null);
-    }
-
     private final class Handle implements RunHandle {
         private final String run;
         private final String step;
         private final String agent;
-        private final Tail tail;
+        /** Shared by the handle and its scoped views, so flush() waits for every append made through any of them. */
+        private final PendingAcks acks;
 
-        Handle(String run, String step, String agent, Tail tail) {
+        Handle(String run, String step, String agent, PendingAcks acks) {
             this.run = run;
             this.step = step;
             this.agent = agent;
-            this.tail = tail;
+            this.acks = acks;
         }
 
         @Override public String run() { return run; }
@@ -52,19 +48,17 @@ public final class InProcessProducer implements RunProducer {
 
         @Override
         public RunHandle scoped(String step, String agent) {
-            return new Handle(run, step, agent, tail);
+            return new Handle(run, step, agent, acks);
         }
 
         @Override
         public CompletionStage<Long> emit(EventDraft draft) {
-            CompletionStage<Long> s = engine.publish(run, draft).thenApply(a -> a.event().seq());
-            tail.last = s;
-            return s;
+            return acks.track(engine.publish(run, draft).thenApply(a -> a.event().seq()));
         }
 
         @Override
         public CompletionStage<Void> flush() {
-            return tail.last.handle((v, e) -> null);
+            return acks.flush();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.runcast.engine;
 
+import io.runcast.protocol.ServerLimits;
+
 /**
  * Input limits checked before anything reaches the store.
  *
@@ -15,5 +17,10 @@ public record Limits(int maxEventBytes, int maxBatch, int maxNameLength) {
 
     public Limits {
         if (maxEventBytes < 2 || maxBatch < 1 || maxNameLength < 1) throw new IllegalArgumentException("limits must be positive");
+    }
+
+    /** These limits as the server states them to clients, with the frame/body limit the transports enforce. */
+    public ServerLimits stated(int maxFrameBytes) {
+        return new ServerLimits(maxFrameBytes, maxBatch, maxEventBytes, maxNameLength);
     }
 }

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder between clients and a server, to cut the network in tests: {@link #cutAll()} resets
  * every connection, {@link #down(boolean)} refuses new ones, {@link #freeze(boolean)} stops forwarding
- * bytes while keeping the sockets open (a silently dead network, which only a heartbeat notices).
+ * bytes while keeping the sockets open (a silently dead network, which only a heartbeat notices),
+ * {@link #dropAnswers(int)} lets requests through but resets the connection instead of passing the
+ * server's answer back (the request happened; the client cannot know).
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -22,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean down;
     private volatile boolean frozen;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger answersToDrop = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger answersDropped = new java.util.concurrent.atomic.AtomicInteger();
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -48,21 +52,25 @@ public final class TcpProxy implements AutoCloseable {
                 server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, false);
+                pump(server, client, true);
             } catch (IOException e) {
                 if (closed) return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     while (frozen && !from.isClosed()) Thread.sleep(20);
+                    if (answers && answersToDrop.getAndUpdate(d -> Math.max(0, d - 1)) > 0) {
+                        answersDropped.incrementAndGet();
+                        return; // finally resets both sides: the answer never arrives
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
@@ -85,6 +93,16 @@ public final class TcpProxy implements AutoCloseable {
     /** While down, new connections are accepted and reset at once. */
     public void down(boolean isDown) {
         this.down = isDown;
+    }
+
+    /** The next {@code n} answers (first bytes from the server on a connection) are dropped with their connection. */
+    public void dropAnswers(int n) {
+        answersToDrop.set(n);
+    }
+
+    /** How many answers {@link #dropAnswers} has dropped so far. */
+    public int answersDropped() {
+        return answersDropped.get();
     }
 
     /** While frozen, no byte passes in either direction but the sockets stay open. */

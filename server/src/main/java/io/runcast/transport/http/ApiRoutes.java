@@ -197,7 +197,8 @@ public final class ApiRoutes {
     private ObjectNode health() {
         return Json.object().put("status", "ok").put("version", Services.VERSION).put("store", s.engine().storeKind())
                 .put("uptime_seconds", Duration.between(s.started(), Instant.now()).toSeconds())
-                .put("connections", s.connections().size()).put("subscriptions", s.hub().subscriptions());
+                .put("connections", s.connections().size()).put("subscriptions", s.hub().subscriptions())
+                .set("limits", s.engine().limits().stated(s.config().maxFrameBytes()).toJson());
     }
 
     /** The first value of a query parameter, or null. */

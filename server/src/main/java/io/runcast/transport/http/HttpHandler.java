@@ -1,13 +1,16 @@
 package io.runcast.transport.http;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -18,16 +21,32 @@ import io.runcast.hub.ResumePoint;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.transport.Services;
 import io.runcast.transport.ws.WsSession;
+import java.util.ArrayDeque;
 
 /**
  * The first handler of every connection: upgrades {@code /ws} to the native WebSocket protocol,
  * serves the dashboard files, and hands {@code /api/…} to {@link ApiRoutes} on the blocking pool
  * (store reads may touch disk; the event loop must not wait on them).
+ *
+ * <p>Answers leave in request order (HTTP/1.1 pipelining, RFC 9112 9.3): requests wait in a queue and
+ * the next one is dispatched only once the answer of the one before was written, however many arrived
+ * in one read and however late an asynchronous answer (a publish) comes. Every answer must be written to
+ * the channel ({@code ctx.channel().write…}, as {@link HttpReplies} does) so that it passes
+ * {@link #write} here, where the end of a response ({@link LastHttpContent}) is noticed. Reading pauses
+ * while a request is being answered, so a client cannot queue up unbounded work. After a switch to
+ * WebSocket or SSE, or an answer with {@code Connection: close}, nothing more is answered as HTTP here.
+ * All state is confined to the channel's event loop.
  */
-public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+public final class HttpHandler extends ChannelDuplexHandler {
     private final Services services;
     private final ApiRoutes api;
     private final StaticFiles files;
+    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    /** The request being answered, or null; released once its answer is written. */
+    private FullHttpRequest current;
+    private boolean currentKeepAlive;
+    /** The connection left plain HTTP (upgrade, SSE, closing): later requests are dropped unanswered. */
+    private boolean done;
 
     public HttpHandler(Services services, ApiRoutes api, StaticFiles files) {
         this.services = services;
@@ -40,15 +59,67 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest req)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (done) {
+            req.release();
+            return;
+        }
+        if (req.decoderResult().isSuccess() && isWebSocketUpgrade(req)) {
+            // What follows this request on the wire is WebSocket: stop parsing it as HTTP right now.
+            UpgradeBytes.install(ctx.pipeline());
+        }
+        waiting.add(req);
+        if (current == null) next(ctx);
+    }
+
+    /** Dispatches the next waiting request, or resumes reading when there is none. */
+    private void next(ChannelHandlerContext ctx) {
+        FullHttpRequest req = waiting.poll();
+        if (req == null) {
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        current = req;
+        currentKeepAlive = HttpUtil.isKeepAlive(req);
+        try {
+            dispatch(ctx, req, currentKeepAlive);
+        } catch (RuntimeException e) {
+            HttpReplies.error(ctx, currentKeepAlive, e);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        FullHttpRequest answered = current;
+        if (!(msg instanceof LastHttpContent) || answered == null) {
+            ctx.write(msg, promise);
+            return;
+        }
+        if (!currentKeepAlive || (msg instanceof HttpResponse r && !HttpUtil.isKeepAlive(r))) done = true;
+        ChannelPromise p = promise.unvoid();
+        p.addListener(f -> {
+            if (current != answered) return; // the handler was removed meanwhile and released it
+            current = null;
+            answered.release();
+            if (!f.isSuccess()) ctx.close();
+            else if (!done) next(ctx);
+        });
+        ctx.write(msg, p);
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
         if (!req.decoderResult().isSuccess()) {
             HttpReplies.error(ctx, false, ErrorCode.BAD_REQUEST, "malformed HTTP request");
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
-        if (path.equals("/ws") && isUpgrade(req)) {
+        if (isWebSocketUpgrade(req)) {
             upgrade(ctx, req);
             return;
         }
@@ -63,16 +134,11 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (path.startsWith("/api/") || path.equals("/metrics")) {
-            req.retain();
-            ctx.channel().config().setAutoRead(false); // one request at a time per connection keeps replies in order
             services.blocking().execute(() -> {
                 try {
                     api.handle(ctx, req, uri, keepAlive);
                 } catch (RuntimeException e) {
                     HttpReplies.error(ctx, keepAlive, e);
-                } finally {
-                    req.release();
-                    ctx.channel().config().setAutoRead(true);
                 }
             });
             return;
@@ -120,14 +186,12 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpReplies.error(ctx, keepAlive, e);
             return;
         }
-        ctx.channel().config().setAutoRead(false);
         services.blocking().execute(() -> {
             var info = services.engine().info(run);
             ctx.executor().execute(() -> {
                 if (since != null && ResumePoint.of(info, since, epoch).complete()) {
                     // the client has the whole ended stream: 204 tells EventSource to stop reconnecting
                     HttpReplies.send(ctx, keepAlive, 204, "text/plain", new byte[0]);
-                    ctx.channel().config().setAutoRead(true);
                     return;
                 }
                 io.runcast.transport.sse.SseSession.open(ctx, run, since, epoch, filter, services);
@@ -135,8 +199,9 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         });
     }
 
-    private static boolean isUpgrade(FullHttpRequest req) {
-        return req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+    private static boolean isWebSocketUpgrade(FullHttpRequest req) {
+        return new QueryStringDecoder(req.uri()).path().equals("/ws")
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
@@ -144,8 +209,9 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         int hardLimit = services.config().maxFrameBytes() * 4;
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
         WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, false, hardLimit).newHandshaker(req);
+        done = true; // HTTP parsing stopped at this request (UpgradeBytes): whatever happens, no more HTTP here
         if (hs == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(f -> ctx.close());
             return;
         }
         ChannelPipeline p = ctx.pipeline();
@@ -157,12 +223,32 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (p.get("idle") != null) p.remove("idle");
         p.addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(hardLimit));
         p.replace(this, "ws-session", new WsSession(services, services.connections().nextId("c")));
+        UpgradeBytes.release(p);
+        ctx.channel().config().setAutoRead(true); // paused while this request was answered; the session reads on
+    }
+
+    /** Replaced by a WebSocket or SSE session, or the channel closed: what was not answered is dropped. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        done = true;
+        if (current != null) {
+            current.release();
+            current = null;
+        }
+        for (FullHttpRequest r; (r = waiting.poll()) != null; ) r.release();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        handlerRemoved(ctx);
+        ctx.fireChannelInactive();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) ctx.close(); // no complete request within the handshake timeout
-        else ctx.fireUserEventTriggered(evt);
+        if (!(evt instanceof IdleStateEvent)) ctx.fireUserEventTriggered(evt);
+        else if (current == null) ctx.close(); // no complete request within the handshake timeout
+        // else: reading pauses while we answer, so the silence is ours, not the client's
     }
 
     @Override

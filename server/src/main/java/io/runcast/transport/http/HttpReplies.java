@@ -16,7 +16,11 @@ import io.runcast.protocol.RuncastException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 
-/** Writing HTTP answers: JSON bodies, the structured error shape, keep-alive handling. */
+/**
+ * Writing HTTP answers: JSON bodies, the structured error shape, keep-alive handling. Answers are
+ * written to the channel, not to the handler's context, so that they pass {@link HttpHandler#write},
+ * which keeps pipelined answers in request order. Safe to call from any thread.
+ */
 final class HttpReplies {
     private HttpReplies() {}
 
@@ -34,10 +38,10 @@ final class HttpReplies {
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         if (keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(res);
+            ctx.channel().writeAndFlush(res);
         } else {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            ctx.channel().writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -50,7 +54,7 @@ final class HttpReplies {
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         if (!keepAlive) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        var f = ctx.writeAndFlush(res);
+        var f = ctx.channel().writeAndFlush(res);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -74,6 +74,7 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
                 .put("heartbeat", services.config().heartbeat().toSeconds()).put("version", Services.VERSION);
         ArrayNode features = hello.putArray("features");
         for (String f : List.of("resume", "epoch", "types", "publish", "idempotency", "cancel", "pause", "decide")) features.add(f);
+        hello.set("limits", services.engine().limits().stated(services.config().maxFrameBytes()).toJson());
         out.send(Json.write(hello));
         schedule(ctx, Math.min(services.config().heartbeat().toNanos(), services.config().handshakeTimeout().toNanos()));
     }
