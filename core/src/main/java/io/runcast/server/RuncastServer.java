@@ -22,6 +22,8 @@ import io.runcast.control.StreamControl;
 import io.runcast.engine.AbandonedRuns;
 import io.runcast.engine.Engine;
 import io.runcast.event.Event;
+import io.runcast.feed.FeedConfig;
+import io.runcast.feed.RunFeed;
 import io.runcast.hub.Hub;
 import io.runcast.hub.HubConfig;
 import io.runcast.store.EventStore;
@@ -64,11 +66,13 @@ public final class RuncastServer implements AutoCloseable {
         Hub hub = new Hub(store, blocking, HubConfig.DEFAULT);
         Engine engine = new Engine(store, hub, config.limits());
         this.control = new StreamControl(engine, timers);
+        RunFeed feed = new RunFeed(store, blocking, FeedConfig.DEFAULT);
         store.listener((run, events) -> {
             control.committed(run, events); // first: a client may answer a decision the instant the hub shows it
             hub.committed(run, events);
+            feed.committed(run, events);
         });
-        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now());
+        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now(), feed);
         if (!config.abandonAfter().isZero()) {
             AbandonedRuns abandoned = new AbandonedRuns(engine, config.abandonAfter());
             long period = abandoned.period().toMillis();
@@ -168,6 +172,7 @@ public final class RuncastServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         timers.shutdownNow();
+        services.feed().close();
         blocking.shutdown();
         try {
             blocking.awaitTermination(2, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.runcast.event.TypeFilter;
+import io.runcast.feed.RunFeed;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.server.Services;
 import io.runcast.transport.ws.WsSession;
@@ -90,7 +91,8 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     /**
      * {@code GET /api/runs/{run}/stream}: Server-Sent Events. Resumes after {@code Last-Event-ID} (or
-     * {@code ?since=}); {@code ?epoch=} and {@code ?types=a.*,b} as in the WebSocket subscribe.
+     * {@code ?since=}); {@code ?epoch=} and {@code ?types=a.*,b} as in the WebSocket subscribe. The run
+     * feed streams here too, as {@code /api/runs/$runs/stream}.
      */
     private void stream(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean keepAlive) {
         String[] parts = uri.path().split("/");
@@ -103,7 +105,7 @@ public final class HttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         TypeFilter filter;
         String epoch = ApiRoutes.param(uri, "epoch");
         try {
-            services.engine().checkRun(run);
+            if (!RunFeed.isFeed(run)) services.engine().checkRun(run);
             String last = req.headers().get("Last-Event-ID", ApiRoutes.param(uri, "since"));
             since = last == null || last.isBlank() ? null : Long.parseLong(last.trim());
             if (since != null && since < 0) throw new NumberFormatException();
