@@ -125,6 +125,11 @@ public final class RunFeed implements CommitListener, AutoCloseable {
         return new FeedPosition(RUN, info.epoch(), info.head());
     }
 
+    /** How many runs the feed keeps a tracker for: the open ones it has heard of (its memory bound). */
+    int tracked() {
+        return trackers.size();
+    }
+
     @Override
     public void committed(String run, List<Event> events) {
         if (closed || events.isEmpty()) return;
