@@ -125,6 +125,15 @@ public final class RunFeed implements CommitListener, AutoCloseable {
         return new FeedPosition(RUN, info.epoch(), info.head());
     }
 
+    /**
+     * The latest progress entry of an open run, as last listed in {@value #PROGRESS} ({@code run, head,
+     * updated, progress?, step?, note?}), or null when there is none. Any thread; do not modify it.
+     */
+    public JsonNode lastProgress(String run) {
+        RunTracker t = trackers.get(run);
+        return t == null ? null : t.lastEntry;
+    }
+
     /** How many runs the feed keeps a tracker for: the open ones it has heard of (its memory bound). */
     int tracked() {
         return trackers.size();

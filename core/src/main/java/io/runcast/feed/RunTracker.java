@@ -40,6 +40,9 @@ final class RunTracker {
     private Event lastStep;
     private boolean dirty;
 
+    /** The latest progress entry, for run listings; written by the feed thread, never changed once set. */
+    volatile ObjectNode lastEntry;
+
     // ---- feed thread only ----
     RunStatus status;  // null while unknown (first seen in the middle of its life, e.g. after a restart)
     Instant created;
@@ -81,6 +84,12 @@ final class RunTracker {
      * head has not moved since the last one. Feed thread; clears the dirty mark.
      */
     ObjectNode progress() {
+        ObjectNode entry = entry();
+        if (entry != null) lastEntry = entry;
+        return entry;
+    }
+
+    private ObjectNode entry() {
         long h;
         Instant at;
         Event start, lastStage, newestStep;

@@ -155,7 +155,12 @@ public final class ApiRoutes {
         FeedPosition feed = s.feed().position();
         ObjectNode r = Json.object();
         ArrayNode a = r.putArray("runs");
-        for (RunInfo i : s.engine().store().list(limit, "open".equals(status))) a.add(runJson(i));
+        for (RunInfo i : s.engine().store().list(limit, "open".equals(status))) {
+            ObjectNode run = runJson(i);
+            JsonNode p = i.closed() ? null : s.feed().lastProgress(i.run()); // so a page loaded mid-run shows its bar
+            if (p != null) for (String f : List.of("progress", "step", "note")) if (p.has(f)) run.set(f, p.get(f));
+            a.add(run);
+        }
         r.putObject("feed").put("run", feed.run()).put("epoch", feed.epoch()).put("head", feed.head());
         return r;
     }
