@@ -40,19 +40,23 @@ function route() {
 window.addEventListener("hashchange", route);
 
 // ---- the run list ----
-const POLL_MS = 2000;
-const LIVE_LIMIT = 25; // open runs followed over the socket for their progress
+// Loaded once from GET /api/runs, then kept live by the run feed ($runs, see docs/protocol.md):
+// runs.created adds a row, runs.status moves its badge, runs.progress (at most once a second) its
+// event count and bar. The list is loaded again only when the feed cannot resume (the server
+// restarted, or the page was away too long); nothing polls.
+const FEED = "$runs";
+const RETRY_MS = 2000; // after a failed load
 
 class ListView {
   constructor(client) {
     this.client = client;
-    this.rows = new Map(); // run -> {el, bar, status, ...}
-    this.subs = new Map();
+    this.rows = new Map(); // run -> {el, bar, status, events, age, note, head, created}
+    this.feed = null;      // the feed subscription
     this.tbody = h("tbody");
     this.empty = h("p", { class: "empty" }, "No runs yet. Start one with ", h("code", {}, "./runcast demo"), " or POST /api/runs/{run}/events.");
     this.error = h("p", { class: "error-banner", hidden: true });
     this.filter = h("input", { type: "search", placeholder: "Filter runs…", "aria-label": "Filter runs", oninput: () => this.applyFilter() });
-    this.el = h("section", { class: "list-view" },
+    this.el = h("section", { class: "list-view", "data-feed": "loading" },
       h("div", { class: "toolbar" }, h("h1", {}, "Runs"), this.filter),
       this.error,
       h("table", { class: "runs" },
@@ -60,89 +64,138 @@ class ListView {
           h("th", { class: "num" }, "Events"), h("th", { class: "num" }, "Age"))),
         this.tbody),
       this.empty);
-    this.poll();
-    this.timer = setInterval(() => this.poll(), POLL_MS);
+    this.load();
+    this.ages = setInterval(() => this.refreshAges(), 1000); // relative times only: nothing is fetched
   }
 
-  async poll() {
+  /** GET /api/runs, then the feed from the position it reports (read before the list: no change is missed). */
+  async load() {
+    clearTimeout(this.retry);
     try {
       const res = await fetch("/api/runs?limit=200", { cache: "no-store" });
       if (!res.ok) throw new Error("HTTP " + res.status);
       const body = await res.json();
+      if (this.destroyed) return;
       this.error.hidden = true;
       this.render(body.runs || []);
+      this.follow(body.feed);
     } catch (err) {
+      if (this.destroyed) return;
       this.error.hidden = false;
       this.error.textContent = "Could not load runs: " + err.message;
+      this.retry = setTimeout(() => this.load(), RETRY_MS);
     }
   }
 
-  render(runs) {
-    this.empty.hidden = runs.length > 0;
-    let open = 0;
-    runs.forEach((r, i) => {
-      let row = this.rows.get(r.run);
-      if (!row) {
-        row = this.makeRow(r.run);
-        this.rows.set(r.run, row);
-        if (this.seeded) row.el.classList.add("new");
-      }
-      const before = this.tbody.children[i];
-      if (before !== row.el) this.tbody.insertBefore(row.el, before || null);
-      row.status.textContent = r.status;
-      row.status.className = "badge " + r.status;
-      row.events.textContent = r.head;
-      row.age.textContent = age(r.created);
-      row.age.title = "created " + r.created + ", updated " + r.updated;
-      row.el.dataset.status = r.status;
-      if (r.status === "running" || r.status === "paused") {
-        if (open++ < LIVE_LIMIT) this.follow(r.run, row);
-      } else {
-        row.bar.set(100);
-        row.bar.className = "bar " + r.status;
-      }
+  follow(position) {
+    if (!position || !position.epoch) {
+      this.error.hidden = false;
+      this.error.textContent = "This server has no run feed: the list will not update by itself.";
+      return;
+    }
+    const sub = this.client.subscribe(FEED, {
+      since: position.head, epoch: position.epoch,
+      onSubscribed: () => { if (this.feed === sub) this.el.dataset.feed = "live"; },
+      onEvent: (ev) => this.apply(ev),
+      onReset: () => this.reload(), // changes were missed: the list itself must be read again
+      onError: (err) => { this.error.hidden = false; this.error.textContent = "Run feed refused: " + err.message; },
     });
-    this.seeded = true;
-    this.applyFilter();
+    this.feed = sub;
   }
 
-  makeRow(run) {
+  reload() {
+    this.feed?.unsubscribe();
+    this.feed = null;
+    this.el.dataset.feed = "loading";
+    this.load();
+  }
+
+  /** The list as loaded: newest first. A row the feed already moved past keeps what it shows. */
+  render(runs) {
+    runs.forEach((r, i) => {
+      const row = this.rows.get(r.run) || this.addRow(r.run, r.created);
+      const before = this.tbody.children[i];
+      if (before !== row.el) this.tbody.insertBefore(row.el, before || null);
+      if (this.show(row, r)) this.showProgress(row, r);
+    });
+    this.seeded = true;
+    this.settle();
+  }
+
+  apply(ev) {
+    const d = ev.data || {};
+    if (ev.type === "runs.created" || ev.type === "runs.status") {
+      const row = this.rows.get(d.run) || this.addRow(d.run, d.created);
+      if (this.show(row, d) && d.reason) row.note.textContent = d.reason;
+      this.settle();
+    } else if (ev.type === "runs.progress") {
+      for (const p of d.runs || []) {
+        const row = this.rows.get(p.run);
+        if (!row || p.head < row.head) continue;
+        row.head = p.head;
+        row.events.textContent = p.head;
+        this.showProgress(row, p);
+      }
+    }
+  }
+
+  /** Shows a run's status and head, unless the row already shows a later head. Returns whether it did. */
+  show(row, r) {
+    if (r.head < row.head) return false;
+    row.head = r.head;
+    if (r.created) row.created = row.el.dataset.created = r.created;
+    row.status.textContent = r.status;
+    row.status.className = "badge " + r.status;
+    row.el.dataset.status = r.status;
+    row.events.textContent = r.head;
+    row.age.title = "created " + row.created + (r.updated ? ", updated " + r.updated : "");
+    if (r.status !== "running" && r.status !== "paused") {
+      row.bar.set(100);
+      row.bar.className = "bar " + r.status;
+    }
+    this.refreshAge(row);
+    return true;
+  }
+
+  /** The bar and note of an open run, from a progress entry (or a listed run's last one). */
+  showProgress(row, p) {
+    if (row.el.dataset.status !== "running" && row.el.dataset.status !== "paused") return;
+    if (p.progress != null) row.bar.set(p.progress);
+    const note = p.note ?? p.step;
+    if (note != null) row.note.textContent = note;
+  }
+
+  /** A row for a run not shown yet, placed by creation time (newest first). */
+  addRow(run, created) {
     const bar = progressBar(0);
     const row = { bar, status: h("span", { class: "badge" }), events: h("td", { class: "num" }), age: h("td", { class: "num" }),
-      note: h("span", { class: "note" }) };
+      note: h("span", { class: "note" }), head: 0, created };
     row.el = h("tr", { "data-run": run },
       h("td", {}, h("a", { href: "#/runs/" + encodeURIComponent(run) }, run)),
       h("td", {}, row.status),
       h("td", { class: "col-progress" }, bar, row.note),
       row.events, row.age);
     row.el.addEventListener("click", (e) => { if (e.target.tagName !== "A") location.hash = "#/runs/" + encodeURIComponent(run); });
+    if (this.seeded) row.el.classList.add("new");
+    const at = Date.parse(created);
+    const older = Number.isNaN(at) ? null : [...this.tbody.children].find((el) => !(Date.parse(el.dataset.created) > at));
+    if (created) row.el.dataset.created = created;
+    this.tbody.insertBefore(row.el, older || null);
+    this.rows.set(run, row);
     return row;
   }
 
-  /** Follows an open run's lifecycle and progress events to fill its bar. */
-  follow(run, row) {
-    if (this.subs.has(run) || this.client.subs.has(run)) return;
-    const steps = new Map();
-    let total = 0;
-    const update = (note) => {
-      const done = [...steps.values()].reduce((a, p) => a + p, 0);
-      const n = Math.max(total, steps.size);
-      if (n) row.bar.set((done / n));
-      if (note != null) row.note.textContent = note;
-    };
-    const sub = this.client.subscribe(run, {
-      types: ["run.*", "step.*", "workflow.stage"],
-      onEvent: (ev) => {
-        const d = ev.data || {};
-        if (ev.type === "run.started") total = Array.isArray(d.steps) ? d.steps.length : Number(d.steps) || total;
-        else if (ev.type === "step.started" && ev.step) { steps.set(ev.step, 0); update(ev.step); }
-        else if (ev.type === "step.progress" && ev.step) { steps.set(ev.step, Number(d.progress) || 0); update(); }
-        else if (ev.type === "step.completed" && ev.step) { steps.set(ev.step, 100); update(); }
-        else if (ev.type === "workflow.stage" && d.completion_percentage != null) { row.bar.set(d.completion_percentage); row.note.textContent = d.stage ?? ""; }
-      },
-      onEnd: () => { row.bar.set(100); this.subs.delete(run); },
-    });
-    this.subs.set(run, sub);
+  settle() {
+    this.empty.hidden = this.rows.size > 0;
+    this.applyFilter();
+  }
+
+  refreshAge(row) {
+    if (row.created) row.age.textContent = age(row.created);
+  }
+
+  refreshAges() {
+    for (const row of this.rows.values()) this.refreshAge(row);
   }
 
   applyFilter() {
@@ -151,9 +204,10 @@ class ListView {
   }
 
   destroy() {
-    clearInterval(this.timer);
-    for (const sub of this.subs.values()) sub.unsubscribe();
-    this.subs.clear();
+    this.destroyed = true;
+    clearTimeout(this.retry);
+    clearInterval(this.ages);
+    this.feed?.unsubscribe();
   }
 }
 

@@ -9,6 +9,7 @@ import io.runcast.client.RuncastHttp;
 import io.runcast.client.SubscribeOptions;
 import io.runcast.client.SubscribeReply;
 import io.runcast.event.Event;
+import io.runcast.feed.RunFeed;
 import io.runcast.protocol.RuncastException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,10 +47,13 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--color", defaultValue = "auto", description = "auto, always or never (NO_COLOR is honoured).")
     String color;
 
-    @Option(names = "--poll", defaultValue = "1000", description = "With --all: how often to look for new runs, in ms.")
-    long pollMillis;
+    /** Kept so that scripts passing it still run; --all no longer polls. */
+    @Option(names = "--poll", hidden = true, description = "Deprecated and ignored: --all follows the server's run feed.")
+    Long pollMillis;
 
     private final Set<String> followed = ConcurrentHashMap.newKeySet();
+    /** Wakes the --all loop: the feed could not resume (list the runs again), or the client closed. */
+    private final Semaphore wake = new Semaphore(0);
     private Printer printer;
 
     @Override
@@ -63,6 +68,7 @@ public final class TailCommand implements Callable<Integer> {
             default -> System.console() != null && System.getenv("NO_COLOR") == null;
         };
         printer = new Printer(new PrintStream(System.out, true, StandardCharsets.UTF_8), useColor);
+        if (pollMillis != null) System.err.println("tail: --poll is deprecated and ignored; --all follows the server's run feed");
         CountDownLatch done = new CountDownLatch(1);
         RuncastClient client = RuncastClient.connect(RuncastHttp.wsUri(server), ClientConfig.DEFAULTS, change -> {
             if (change.state() == ConnectionState.RECONNECTING && change.delayMillis() > 0) {
@@ -72,6 +78,7 @@ public final class TailCommand implements Callable<Integer> {
             } else if (change.state() == ConnectionState.CLOSED) {
                 printer.status("closed: " + change.reason());
                 done.countDown();
+                wake.release();
             }
         });
         try (client) {
@@ -82,31 +89,71 @@ public final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Lists the runs once, follows the open ones from their current end, and then learns of new runs
+     * from the server's run feed ({@code $runs}), subscribed from the position the listing gave: no
+     * run created after the listing is missed, and nothing is polled. If the feed cannot resume (the
+     * server restarted, or we were away too long) the runs are listed again.
+     */
     private void followAll(RuncastClient client, CountDownLatch done) throws InterruptedException {
         RuncastHttp http = new RuncastHttp(server);
         boolean first = true;
+        while (done.getCount() > 0) {
+            JsonNode listing = listRuns(http, done);
+            if (listing == null) return;
+            for (JsonNode r : listing.path("runs")) {
+                String id = r.path("run").asText();
+                if (followed.contains(id)) continue;
+                String status = r.path("status").asText();
+                boolean open = status.equals("running") || status.equals("paused");
+                if (first && !open) {
+                    followed.add(id); // ended before we started: not news
+                    continue;
+                }
+                follow(client, id, first ? r.path("head").asLong() : 0, null);
+            }
+            if (first) followFeed(client, listing.path("feed"), done);
+            first = false;
+            wake.acquire();
+        }
+    }
+
+    /** GET /api/runs, retried every second while the server cannot be reached; null once the client closed. */
+    private JsonNode listRuns(RuncastHttp http, CountDownLatch done) throws InterruptedException {
         String lastError = null;
         while (done.getCount() > 0) {
             try {
-                for (JsonNode r : http.runs(200)) {
-                    String id = r.path("run").asText();
-                    if (followed.contains(id)) continue;
-                    String status = r.path("status").asText();
-                    boolean open = status.equals("running") || status.equals("paused");
-                    if (first && !open) {
-                        followed.add(id); // ended before we started: not news
-                        continue;
-                    }
-                    follow(client, id, first ? r.path("head").asLong() : 0, null);
-                }
-                first = false;
-                lastError = null;
+                return http.listing(200);
             } catch (RuncastException e) {
                 if (!e.getMessage().equals(lastError)) printer.status("cannot list runs: " + e.getMessage());
-                lastError = e.getMessage(); // said once, not every poll
+                lastError = e.getMessage(); // said once, not every attempt
             }
-            Thread.sleep(pollMillis);
+            Thread.sleep(1000);
         }
+        return null;
+    }
+
+    private void followFeed(RuncastClient client, JsonNode feed, CountDownLatch done) {
+        SubscribeOptions from = new SubscribeOptions(List.of(RunFeed.CREATED), feed.path("head").asLong(), feed.path("epoch").asText(null));
+        client.subscribe(RunFeed.RUN, from, new RunListener() {
+            @Override
+            public void onEvent(Event e) {
+                follow(client, e.dataNode().path("run").asText(), 0, null);
+            }
+
+            @Override
+            public void onReset(SubscribeReply reply, long hadSeq) {
+                printer.status("the run feed could not resume (server restarted?); listing runs again");
+                wake.release(); // runs may have come and gone unseen
+            }
+
+            @Override
+            public void onError(RuncastException error) {
+                printer.status("cannot follow the run feed: " + error.code().wire() + ": " + error.getMessage());
+                done.countDown();
+                wake.release();
+            }
+        });
     }
 
     private void follow(RuncastClient client, String id, long after, CountDownLatch doneWhenEnded) {

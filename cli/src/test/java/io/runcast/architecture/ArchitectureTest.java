@@ -33,12 +33,14 @@ class ArchitectureTest {
             "cli", Set.of("api", "client", "server", "agents"));
     /** Package prefixes a package must not import, along the event's path. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.of(
-            "event", Set.of("protocol", "store", "engine", "hub", "transport", "server", "control"),
-            "protocol", Set.of("store", "engine", "hub", "transport", "server", "control"),
-            "store", Set.of("engine", "hub", "transport", "server", "control", "config"),
-            "engine", Set.of("hub", "transport", "server", "control"),
-            "hub", Set.of("engine", "transport", "server", "control"),
-            "control", Set.of("hub", "transport", "server"),
+            "event", Set.of("protocol", "store", "engine", "hub", "feed", "transport", "server", "control"),
+            "protocol", Set.of("store", "engine", "hub", "feed", "transport", "server", "control"),
+            "store", Set.of("engine", "hub", "feed", "transport", "server", "control", "config"),
+            "engine", Set.of("hub", "feed", "transport", "server", "control"),
+            "hub", Set.of("engine", "feed", "transport", "server", "control"),
+            // the run feed is a second stream beside the runs': it reads commits and serves through its own hub
+            "feed", Set.of("engine", "transport", "server", "control"),
+            "control", Set.of("hub", "feed", "transport", "server"),
             "transport", Set.of("server"),
             "agent", Set.of("exec", "demo", "engine", "control", "server", "transport"));
 

@@ -59,10 +59,17 @@ public final class RuncastHttp {
 
     /** GET /api/runs: newest first; each object has run, status, epoch, head, first, created, updated. */
     public List<JsonNode> runs(int limit) {
-        JsonNode body = send(HttpRequest.newBuilder(base.resolve("/api/runs?limit=" + limit)).GET());
         List<JsonNode> out = new ArrayList<>();
-        body.path("runs").forEach(out::add);
+        listing(limit).path("runs").forEach(out::add);
         return out;
+    }
+
+    /**
+     * GET /api/runs as answered: {@code runs} (see {@link #runs}) and {@code feed}, the run feed's
+     * {@code {run, epoch, head}} read before the list — subscribe to the feed from there to miss no change.
+     */
+    public JsonNode listing(int limit) {
+        return send(HttpRequest.newBuilder(base.resolve("/api/runs?limit=" + limit)).GET());
     }
 
     /** GET /api/runs/{run}. */

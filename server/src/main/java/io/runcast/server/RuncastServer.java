@@ -22,12 +22,14 @@ import io.runcast.control.StreamControl;
 import io.runcast.engine.AbandonedRuns;
 import io.runcast.engine.Engine;
 import io.runcast.event.Event;
+import io.runcast.feed.FeedConfig;
+import io.runcast.feed.RunFeed;
 import io.runcast.hub.Hub;
 import io.runcast.hub.HubConfig;
 import io.runcast.store.CommitFanout;
 import io.runcast.store.EventStore;
-import io.runcast.transport.Services;
 import io.runcast.transport.Connections;
+import io.runcast.transport.Services;
 import io.runcast.transport.http.HttpHandler;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -67,9 +69,10 @@ public final class RuncastServer implements AutoCloseable {
         Hub hub = new Hub(store, blocking, timers, HubConfig.DEFAULT.withReplayStall(config.idleTimeout()));
         Engine engine = new Engine(store, config.limits());
         this.control = new StreamControl(engine, timers);
+        RunFeed feed = new RunFeed(store, blocking, timers, FeedConfig.DEFAULT);
         // control first: a client may answer a decision the instant the hub shows it
-        store.listener(new CommitFanout(List.of(control, hub)));
-        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now());
+        store.listener(new CommitFanout(List.of(control, hub, feed)));
+        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now(), feed);
         if (!config.abandonAfter().isZero()) {
             AbandonedRuns abandoned = new AbandonedRuns(engine, config.abandonAfter());
             long period = abandoned.period().toMillis();
@@ -169,6 +172,7 @@ public final class RuncastServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         timers.shutdownNow();
+        services.feed().close();
         blocking.shutdown();
         try {
             blocking.awaitTermination(2, TimeUnit.SECONDS);

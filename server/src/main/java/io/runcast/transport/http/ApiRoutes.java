@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.runcast.event.Event;
 import io.runcast.event.Json;
+import io.runcast.feed.FeedPosition;
 import io.runcast.protocol.DraftParser;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.Frames;
@@ -149,9 +150,18 @@ public final class ApiRoutes {
         if (status != null && !status.equals("open") && !status.equals("all")) {
             throw new RuncastException(ErrorCode.BAD_REQUEST, "status must be open or all");
         }
+        // The feed's position is read before the list: every change the list may miss comes after it,
+        // so a client that subscribes to the feed from here misses nothing.
+        FeedPosition feed = s.feed().position();
         ObjectNode r = Json.object();
         ArrayNode a = r.putArray("runs");
-        for (RunInfo i : s.engine().list(limit, "open".equals(status))) a.add(runJson(i));
+        for (RunInfo i : s.engine().list(limit, "open".equals(status))) {
+            ObjectNode run = runJson(i);
+            JsonNode p = i.closed() ? null : s.feed().lastProgress(i.run()); // so a page loaded mid-run shows its bar
+            if (p != null) for (String f : List.of("progress", "step", "note")) if (p.has(f)) run.set(f, p.get(f));
+            a.add(run);
+        }
+        r.putObject("feed").put("run", feed.run()).put("epoch", feed.epoch()).put("head", feed.head());
         return r;
     }
 

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.runcast.event.TypeFilter;
+import io.runcast.feed.RunFeed;
 import io.runcast.hub.ResumePoint;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.transport.Services;
@@ -157,7 +158,8 @@ public final class HttpHandler extends ChannelDuplexHandler {
 
     /**
      * {@code GET /api/runs/{run}/stream}: Server-Sent Events. Resumes after {@code Last-Event-ID} (or
-     * {@code ?since=}); {@code ?epoch=} and {@code ?types=a.*,b} as in the WebSocket subscribe.
+     * {@code ?since=}); {@code ?epoch=} and {@code ?types=a.*,b} as in the WebSocket subscribe. The run
+     * feed streams here too, as {@code /api/runs/$runs/stream}.
      */
     private void stream(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean keepAlive) {
         String[] parts = uri.path().split("/");
@@ -170,7 +172,7 @@ public final class HttpHandler extends ChannelDuplexHandler {
         TypeFilter filter;
         String epoch = ApiRoutes.param(uri, "epoch");
         try {
-            services.engine().checkRun(run);
+            if (!RunFeed.isFeed(run)) services.engine().checkRun(run);
             String last = req.headers().get("Last-Event-ID", ApiRoutes.param(uri, "since"));
             since = last == null || last.isBlank() ? null : Long.parseLong(last.trim());
             if (since != null && since < 0) throw new NumberFormatException();

@@ -87,7 +87,7 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
         out.send("retry: " + RETRY_MS + "\n\n");
         long every = services.config().heartbeat().toMillis();
         heartbeat = ctx.executor().scheduleAtFixedRate(() -> out.send(": ping\n\n"), every, every, TimeUnit.MILLISECONDS);
-        sub = services.hub().subscribe(run, since, epoch, filter, this, null);
+        sub = services.hubFor(run).subscribe(run, since, epoch, filter, this, null);
         ctx.channel().config().setAutoRead(true);
     }
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.runcast.event.Json;
 import io.runcast.event.TypeFilter;
+import io.runcast.feed.RunFeed;
 import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Sink;
 import io.runcast.hub.Subscribed;
@@ -199,7 +200,7 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     private void subscribe(ObjectNode req, JsonNode reqId) {
-        String run = run(req);
+        String run = subscribable(req);
         Long since = null;
         JsonNode s = req.get("since");
         if (s != null && !s.isNull()) {
@@ -229,11 +230,11 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
         if (subs.size() >= services.config().maxSubscriptions()) {
             throw new RuncastException(ErrorCode.LIMIT_EXCEEDED, "at most " + services.config().maxSubscriptions() + " subscriptions per connection");
         }
-        subs.put(run, services.hub().subscribe(run, since, epoch, filter, this, reqId));
+        subs.put(run, services.hubFor(run).subscribe(run, since, epoch, filter, this, reqId));
     }
 
     private void unsubscribe(ObjectNode req, JsonNode reqId) {
-        String run = run(req);
+        String run = subscribable(req);
         Subscription s = subs.remove(run);
         if (s == null) throw new RuncastException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + run);
         s.cancel();
@@ -266,6 +267,13 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
             if (err != null) error(reqId, err);
             else reply(reqId, Json.object().put("op", "ok").put("run", run).put("seq", event.seq()));
         });
+    }
+
+    /** A run id, or the run feed's name: it can be watched, though nothing can be published to it. */
+    private String subscribable(ObjectNode req) {
+        String run = text(req, "run");
+        if (!RunFeed.isFeed(run)) services.engine().checkRun(run);
+        return run;
     }
 
     private String run(ObjectNode req) {
