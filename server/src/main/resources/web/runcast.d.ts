@@ -14,6 +14,7 @@ export declare const ErrorCode: Readonly<{
   NOT_FOUND: "not_found"; RUN_CLOSED: "run_closed"; ALREADY_SUBSCRIBED: "already_subscribed";
   NOT_SUBSCRIBED: "not_subscribed"; DECISION_NOT_FOUND: "decision_not_found";
   DECISION_CLOSED: "decision_closed"; INVALID_CHOICE: "invalid_choice"; NOT_RUNNING: "not_running";
+  CONVERSATION_BUSY: "conversation_busy";
   LIMIT_EXCEEDED: "limit_exceeded"; UNAUTHORIZED: "unauthorized"; FORBIDDEN: "forbidden";
   UNAVAILABLE: "unavailable"; INTERNAL: "internal";
 }>;

@@ -69,6 +69,11 @@ final class Execution implements RunExecution, RunObserver {
             emit(EventDraft.of(EventTypes.RUN_STARTED, plan.describe())).whenComplete((seq, err) -> {
                 if (err != null) appendFailed(err);
             });
+            for (EventDraft d : plan.prelude()) {
+                emit(d).whenComplete((seq, err) -> {
+                    if (err != null) appendFailed(err);
+                });
+            }
             synchronized (this) {
                 scheduleReady();
             }

@@ -83,6 +83,11 @@ public final class PlanExecutor implements AutoCloseable {
         return handlers;
     }
 
+    /** Whether the run is executing on this executor now. */
+    public boolean executing(String run) {
+        return active.containsKey(run);
+    }
+
     /** Runs executing now. */
     public List<RunExecution> active() {
         return List.copyOf(active.values());

@@ -23,6 +23,11 @@ final class Telemetry {
     private long stageSince;
     private final Map<String, Integer> tools = new TreeMap<>();
     private int toolCalls;
+    private long toolMs;
+    private int cacheHits;
+    private int cacheMisses;
+    private long tokensIn = -1;
+    private long tokensOut = -1;
     private int retries;
     private int decisions;
     private int events;
@@ -37,6 +42,20 @@ final class Telemetry {
                 toolCalls++;
                 String tool = Json.parseObject(d.data()).path("tool").asText("unknown");
                 tools.merge(tool, 1, Integer::sum);
+            }
+            case EventTypes.TOOL_RESULT -> {
+                var r = Json.parseObject(d.data());
+                toolMs += Math.max(0, r.path("duration_ms").asLong(0));
+                switch (r.path("cache").asText("")) {
+                    case "hit" -> cacheHits++;
+                    case "miss", "bypass" -> cacheMisses++;
+                    default -> { }
+                }
+            }
+            case EventTypes.METRICS_UPDATE -> {
+                var m = Json.parseObject(d.data());
+                if (m.path("tokens_in").canConvertToLong()) tokensIn = Math.max(tokensIn, 0) + m.path("tokens_in").asLong();
+                if (m.path("tokens_out").canConvertToLong()) tokensOut = Math.max(tokensOut, 0) + m.path("tokens_out").asLong();
             }
             case EventTypes.ANSWER_DELTA, EventTypes.ANSWER_FINAL -> {
                 if (firstTokenMs < 0) firstTokenMs = now;
@@ -89,6 +108,13 @@ final class Telemetry {
         s.put("tool_calls", toolCalls);
         ObjectNode by = s.putObject("tool_calls_by_tool");
         tools.forEach(by::put);
+        s.put("tool_ms", toolMs);
+        if (cacheHits + cacheMisses > 0) {
+            s.put("cache_hits", cacheHits);
+            s.put("cache_misses", cacheMisses);
+        }
+        if (tokensIn >= 0) s.put("tokens_in", tokensIn);
+        if (tokensOut >= 0) s.put("tokens_out", tokensOut);
         s.put("retries", retries);
         s.put("decisions", decisions);
         s.put("events", events);

@@ -37,6 +37,7 @@ public final class EventTypes {
     public static final String CHAT_MESSAGE = "chat.message";
     // Orchestration.
     public static final String WORKFLOW_STAGE = "workflow.stage";
+    public static final String WORKFLOW_ROUTE = "workflow.route";
     public static final String MODEL_SELECTED = "model.selected";
     public static final String ERROR_RECOVERY = "error.recovery";
     public static final String QUALITY_CHECK = "quality.check";
@@ -75,6 +76,7 @@ public final class EventTypes {
         c.put(ANSWER_FINAL, "the final answer: data.text");
         c.put(CHAT_MESSAGE, "a whole chat message: data.role, data.content");
         c.put(WORKFLOW_STAGE, "the workflow moved to a stage: data.stage, stages, completion_percentage");
+        c.put(WORKFLOW_ROUTE, "a router chose the pipeline for a request: data.pipeline (light or full), confidence, threshold, reason");
         c.put(MODEL_SELECTED, "a model was chosen for an agent: data.model, tier, reasoning");
         c.put(ERROR_RECOVERY, "an error is being recovered from (retry, fallback): data.error_message, strategy, attempt");
         c.put(QUALITY_CHECK, "a quality gate ran: data.score, passed");

@@ -20,6 +20,7 @@ public enum ErrorCode {
     DECISION_CLOSED(409, "the decision was already resolved"),
     INVALID_CHOICE(400, "the choice is not one of the decision's options"),
     NOT_RUNNING(409, "the run is not executing on this server, so it cannot be controlled here"),
+    CONVERSATION_BUSY(409, "the conversation's previous turn is still running; wait for its end or cancel it"),
     LIMIT_EXCEEDED(429, "too many subscriptions, requests or events; slow down"),
     UNAUTHORIZED(401, "credentials are missing or invalid"),
     FORBIDDEN(403, "the credentials do not allow this"),

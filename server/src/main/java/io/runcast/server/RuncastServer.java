@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.runcast.chat.ChatDesk;
 import io.runcast.config.RuncastConfig;
 import io.runcast.control.RunControl;
 import io.runcast.control.StreamControl;
@@ -72,7 +73,7 @@ public final class RuncastServer implements AutoCloseable {
         RunFeed feed = new RunFeed(store, blocking, timers, FeedConfig.DEFAULT);
         // control first: a client may answer a decision the instant the hub shows it
         store.listener(new CommitFanout(List.of(control, hub, feed)));
-        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now(), feed);
+        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now(), feed, new ChatDesk());
         if (!config.abandonAfter().isZero()) {
             AbandonedRuns abandoned = new AbandonedRuns(engine, config.abandonAfter());
             long period = abandoned.period().toMillis();
@@ -144,6 +145,11 @@ public final class RuncastServer implements AutoCloseable {
 
     public Services services() {
         return services;
+    }
+
+    /** Where the agents that answer chats are installed (see {@link ChatDesk}). */
+    public ChatDesk chats() {
+        return services.chats();
     }
 
     public ScheduledExecutorService timers() {

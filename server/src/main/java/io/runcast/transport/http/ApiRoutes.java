@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.runcast.event.Event;
 import io.runcast.event.Json;
 import io.runcast.feed.FeedPosition;
+import io.runcast.protocol.ChatRequest;
 import io.runcast.protocol.DraftParser;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.Frames;
@@ -53,6 +54,18 @@ public final class ApiRoutes {
                 HttpReplies.json(ctx, keepAlive, 200, clients());
             } else if (parts.length == 2 && parts[1].equals("runs") && m == HttpMethod.GET) {
                 HttpReplies.json(ctx, keepAlive, 200, runs(uri));
+            } else if (parts.length == 2 && parts[1].equals("agents") && m == HttpMethod.GET) {
+                ObjectNode r = Json.object();
+                ArrayNode a = r.putArray("agents");
+                s.chats().agents().forEach(i -> a.add(i.toJson()));
+                HttpReplies.json(ctx, keepAlive, 200, r);
+            } else if (parts.length == 2 && parts[1].equals("chats") && m == HttpMethod.POST) {
+                ChatRequest chat = ChatRequest.parse(body(req));
+                s.chats().start(chat, "http:" + ctx.channel().remoteAddress()).whenComplete((started, err) -> {
+                    if (err != null) HttpReplies.error(ctx, keepAlive, err);
+                    else HttpReplies.json(ctx, keepAlive, 201, started.toJson()
+                            .put("stream", "/api/runs/" + started.run() + "/stream"));
+                });
             } else if (parts.length >= 3 && parts[1].equals("runs")) {
                 String run = QueryStringDecoder.decodeComponent(parts[2]);
                 s.engine().checkRun(run);

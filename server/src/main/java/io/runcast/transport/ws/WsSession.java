@@ -20,6 +20,7 @@ import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Sink;
 import io.runcast.hub.Subscribed;
 import io.runcast.hub.Subscription;
+import io.runcast.protocol.ChatRequest;
 import io.runcast.protocol.CloseCode;
 import io.runcast.protocol.DraftParser;
 import io.runcast.protocol.ErrorCode;
@@ -74,7 +75,7 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
         ObjectNode hello = Json.object().put("op", "connected").put("connection", id)
                 .put("heartbeat", services.config().heartbeat().toSeconds()).put("version", Services.VERSION);
         ArrayNode features = hello.putArray("features");
-        for (String f : List.of("resume", "epoch", "types", "publish", "idempotency", "cancel", "pause", "decide")) features.add(f);
+        for (String f : List.of("resume", "epoch", "types", "publish", "idempotency", "cancel", "pause", "decide", "chat")) features.add(f);
         hello.set("limits", services.engine().limits().stated(services.config().maxFrameBytes()).toJson());
         out.send(Json.write(hello));
         schedule(ctx, Math.min(services.config().heartbeat().toNanos(), services.config().handshakeTimeout().toNanos()));
@@ -187,6 +188,7 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
             case "ping" -> reply(reqId, Json.object().put("op", "pong"));
             case "pong" -> { }
             case "publish" -> publish(req, reqId);
+            case "chat" -> chat(req, reqId);
             case "cancel" -> control(reqId, req, services.control().cancel(run(req), id, optText(req, "reason")));
             case "pause" -> control(reqId, req, services.control().pause(run(req), id));
             case "resume" -> control(reqId, req, services.control().resume(run(req), id));
@@ -259,6 +261,30 @@ public final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
             }
             reply(reqId, r);
         });
+    }
+
+    /**
+     * Starts a chat run and subscribes this connection to it at once: the answer ({@code started}, with
+     * the run) comes first, then {@code subscribed} and the run's events from its first.
+     */
+    private void chat(ObjectNode req, JsonNode reqId) {
+        ChatRequest chat = ChatRequest.parse(req);
+        if (subs.size() >= services.config().maxSubscriptions()) {
+            throw new RuncastException(ErrorCode.LIMIT_EXCEEDED, "at most " + services.config().maxSubscriptions()
+                    + " subscriptions per connection; unsubscribe before starting a chat");
+        }
+        services.chats().start(chat, id).whenComplete((started, err) -> channel.eventLoop().execute(() -> {
+            if (err != null) {
+                error(reqId, err);
+                return;
+            }
+            ObjectNode r = Json.object().put("op", "started");
+            r.setAll(started.toJson());
+            reply(reqId, r);
+            if (channel.isActive() && !subs.containsKey(started.run())) {
+                subs.put(started.run(), services.hub().subscribe(started.run(), null, null, TypeFilter.ALL, this, null));
+            }
+        }));
     }
 
     private void control(JsonNode reqId, ObjectNode req, CompletionStage<io.runcast.event.Event> outcome) {
