@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.chat.AgentInfo;
 import io.runcast.chat.ChatService;
 import io.runcast.engine.Engine;
+import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
 import io.runcast.event.EventTypes;
 import io.runcast.event.Ids;
@@ -75,6 +76,14 @@ public final class ChatRunner implements ChatService, AutoCloseable {
 
     @Override
     public CompletionStage<ChatStarted> start(ChatRequest request, String by) {
+        return startTurn(request, by).thenApply(Started::started);
+    }
+
+    /** A turn that started: its answer to the requester, and its terminal event once committed. */
+    public record Started(ChatStarted started, CompletableFuture<Event> done) {}
+
+    /** {@link #start}, for a caller in this process that also wants to know when the turn ends (the demo). */
+    public CompletableFuture<Started> startTurn(ChatRequest request, String by) {
         try {
             check(request);
             return CompletableFuture.supplyAsync(() -> begin(request, by), starts);
@@ -97,7 +106,7 @@ public final class ChatRunner implements ChatService, AutoCloseable {
         router.route(request.message(), request.options()); // refuses bad options.light now, not in the run
     }
 
-    private ChatStarted begin(ChatRequest request, String by) {
+    private Started begin(ChatRequest request, String by) {
         ChatAgent agent = agents.get(request.agent() == null ? defaultAgent : request.agent());
         String conversation = request.conversation() != null ? request.conversation() : "chat-" + Ids.newShortId();
         Conversations.Claim claim = conversations.claim(conversation);
@@ -107,7 +116,7 @@ public final class ChatRunner implements ChatService, AutoCloseable {
                     request.options(), route);
             RunExecution ex = executor.start(claim.run(), plan(agent, turn, by));
             conversations.started(claim, request.message());
-            return new ChatStarted(ex.run(), conversation, claim.turn(), agent.name());
+            return new Started(new ChatStarted(ex.run(), conversation, claim.turn(), agent.name()), ex.done());
         } catch (RuntimeException e) {
             conversations.release(claim);
             throw e;
