@@ -68,6 +68,7 @@ export class ChatView {
       this.agents = agents;
       if (!agents.length) {
         this.agentSelect.replaceChildren(h("option", {}, "none"));
+        this.sendBtn.disabled = true;
         this.showError("This server runs no chat agents, so there is nobody to talk to here.");
         return;
       }

@@ -249,6 +249,16 @@ class ChatBoxTest {
     }
 
     @Test
+    void aServerWithoutAgents_saysSoInsteadOfOfferingAMessageBox() {
+        try (RuncastServer bare = RuncastServer.start(RuncastConfig.builder().port(0).store("memory").build())) {
+            page.navigate("http://127.0.0.1:" + bare.port() + "/#/chat");
+            assertThat(page.locator("#chat-error")).hasText("This server runs no chat agents, so there is nobody to talk to here.");
+            assertThat(page.locator("#chat-send")).isDisabled();
+            assertThat(page.locator("#chat-agent")).isDisabled();
+        }
+    }
+
+    @Test
     void rcChat_resolvesWithTheRun_handlersGetEveryEvent_andRefusalsRejectWithTheCatalogueCode() {
         page.navigate(base() + "/runcast.d.ts"); // same origin, no app code running
         @SuppressWarnings("unchecked")
