@@ -1,7 +1,9 @@
-// The dashboard: a live list of runs at #/ and one run's page at #/runs/{run}.
+// The dashboard: a live list of runs at #/, one run's page at #/runs/{run}, and the chat at #/chat
+// (a new conversation) or #/chat/{conversation}.
 import { RuncastClient } from "./runcast.js";
 import { h, progressBar, age } from "./ui.js";
 import { RunView } from "./run-view.js";
+import { ChatView } from "./chat-view.js";
 
 const client = new RuncastClient(undefined, window.RUNCAST_OPTIONS || {});
 // For tests and the curious: the client and a log of every delivered seq per run.
@@ -32,10 +34,16 @@ function route() {
   view?.destroy();
   main.replaceChildren();
   window.runcast.delivered = {}; // per page: what this page's subscriptions were handed
-  const m = location.hash.match(/^#\/runs\/(.+)$/);
-  view = m ? new RunView(client, decodeURIComponent(m[1])) : new ListView(client);
+  const run = location.hash.match(/^#\/runs\/(.+)$/);
+  const chat = location.hash.match(/^#\/chat(?:\/(.+))?$/);
+  const conversation = chat?.[1] ? decodeURIComponent(chat[1]) : null;
+  if (run) view = new RunView(client, decodeURIComponent(run[1]));
+  else if (chat) view = new ChatView(client, conversation);
+  else view = new ListView(client);
   main.append(view.el);
-  document.title = m ? `${decodeURIComponent(m[1])} · Runcast` : "Runcast · runs";
+  document.title = run ? `${decodeURIComponent(run[1])} · Runcast`
+    : chat ? (conversation ? `${conversation} · Chat · Runcast` : "Runcast · chat") : "Runcast · runs";
+  for (const a of document.querySelectorAll(".nav a")) a.classList.toggle("active", a.dataset.nav === (chat ? "chat" : "runs"));
 }
 window.addEventListener("hashchange", route);
 

@@ -18,6 +18,7 @@ export class RunView {
       cancel: h("button", { class: "ctl danger", id: "btn-cancel", onclick: () => this.control("cancel") }, "✕ Cancel"),
     };
     this.notice = h("p", { class: "notice", hidden: true, role: "status" });
+    this.chatLink = h("a", { class: "chat-link", id: "chat-link", hidden: true }); // a chat run's conversation
     this.stages = h("ol", { class: "pipeline", hidden: true, "aria-label": "workflow stages" });
     this.overall = progressBar(0, "overall");
     this.overallText = h("span", { class: "overall-text" });
@@ -36,7 +37,7 @@ export class RunView {
     this.el = h("section", { class: "run-view" },
       h("div", { class: "toolbar" },
         h("a", { href: "#/", class: "back" }, "← Runs"),
-        h("h1", { class: "run-id" }, run), this.status, this.spark.el,
+        h("h1", { class: "run-id" }, run), this.status, this.chatLink, this.spark.el,
         h("span", { class: "controls" }, this.btn.pause, this.btn.resume, this.btn.cancel)),
       this.notice, this.stages,
       h("div", { class: "progress-block" }, h("div", { class: "overall-row" }, this.overall, this.overallText), this.stepsEl),
@@ -85,6 +86,11 @@ export class RunView {
         this.setStatus("running");
         if (Array.isArray(d.steps)) d.steps.forEach((s) => this.step(typeof s === "string" ? s : s.id ?? s.name, s.name ?? s.title ?? s.description));
         this.totalSteps = Array.isArray(d.steps) ? d.steps.length : Number(d.steps) || 0;
+        if (d.kind === "chat" && typeof d.conversation === "string") {
+          this.chatLink.href = "#/chat/" + encodeURIComponent(d.conversation);
+          this.chatLink.textContent = `💬 conversation ${d.conversation}${d.turn != null ? " · turn " + d.turn : ""}`;
+          this.chatLink.hidden = false;
+        }
         break;
       case "run.paused": this.setStatus("paused"); break;
       case "run.resumed": this.setStatus("running"); break;

@@ -36,7 +36,7 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Silence longer than heartbeat × factor is treated as a dead connection (default 2.5). */
   heartbeatFactor?: number;
-  /** decide/cancel/pause/resume/publish reject after this many ms (default 15000). */
+  /** decide/cancel/pause/resume/publish/chat reject after this many ms (default 15000). */
   requestTimeoutMs?: number;
   /** A WebSocket constructor to use instead of globalThis.WebSocket. */
   WebSocketImpl?: { new (url: string): WebSocket };
@@ -143,6 +143,31 @@ export interface PublishedReply {
   op: "published"; id: number; run: string;
   accepted: { seq: number; id: string; duplicate: boolean }[];
 }
+/** What a chat may ask of its agent (docs/protocol.md, "Chat runs"). */
+export interface ChatOptions {
+  /** One of GET /api/agents (default: the server's default agent); unknown → RuncastError "not_found". */
+  agent?: string;
+  /** Continue this conversation (a new one is made without it); busy → RuncastError "conversation_busy". */
+  conversation?: string;
+  /** Passed to the agent: light forces (true/false) or frees ("auto") the light-mode router; fresh bypasses tool caches. */
+  options?: { light?: boolean | "auto"; fresh?: boolean };
+}
+
+/** The chat run's events; the same callbacks as a subscription's. */
+export type ChatHandlers = Omit<SubscribeOptions, "types" | "since" | "epoch">;
+
+/** The server's answer to a chat: the run that answers it, already followed by `subscription`. */
+export interface ChatStarted {
+  op: "started";
+  id: number;
+  /** `{conversation}.{turn}` */
+  run: string;
+  conversation: string;
+  turn: number;
+  agent: string;
+  subscription: Subscription;
+}
+
 export interface EventInput { type: string; step?: string; agent?: string; data?: Record<string, unknown>; key?: string }
 
 export declare class RuncastClient extends EventTarget {
@@ -164,6 +189,12 @@ export declare class RuncastClient extends EventTarget {
   resume(run: string): Promise<OkReply>;
   /** Rejects at once with RuncastError "too_large" (or "bad_request") when `limits` would be broken. */
   publish(run: string, event: EventInput | EventInput[]): Promise<PublishedReply>;
+  /**
+   * Starts a chat run and follows it: the handlers get every event from run.started on, across
+   * reconnects, as a subscription would. Rejects with the server's error (not_found, conversation_busy,
+   * too_large, bad_request, unavailable …); nothing is subscribed then.
+   */
+  chat(message: string, options?: ChatOptions, handlers?: ChatHandlers): Promise<ChatStarted>;
   /** Listens to "state", "connected", "event", "end" or "servererror"; returns a function that stops listening. */
   on(type: "state", fn: (d: StateDetail) => void): () => void;
   on(type: "event", fn: (e: RuncastEvent) => void): () => void;

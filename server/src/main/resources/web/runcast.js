@@ -4,6 +4,7 @@
 //   const rc = new RuncastClient();                 // ws(s)://<this host>/ws
 //   rc.addEventListener("state", e => console.log(e.detail.state));
 //   rc.subscribe("run-1", { onEvent: ev => console.log(ev.seq, ev.type, ev.data) });
+//   const { run } = await rc.chat("Hi!", { agent: "helper" }, { onEvent: ev => console.log(ev.type) });
 //
 // Guarantees per subscription: events arrive in seq order, each exactly once, across any number of
 // connection drops (the client resumes every run from its last seq and epoch). If the server says
@@ -47,7 +48,7 @@ export const DEFAULTS = Object.freeze({
   maxAttempts: Infinity,    // unlimited by default
   connectTimeoutMs: 10000,  // a socket that has not said "connected" by then is dropped and retried
   heartbeatFactor: 2.5,     // silence longer than heartbeat * factor means the connection is dead
-  requestTimeoutMs: 15000,  // decide/cancel/publish give up after this long
+  requestTimeoutMs: 15000,  // decide/cancel/publish/chat give up after this long
 });
 
 /** Full-jitter exponential backoff: random(0, min(max, base * mult^attempt)). attempt starts at 0. */
@@ -180,6 +181,33 @@ export class RuncastClient extends EventTarget {
     if (this.state === "open") this._sendSubscribe(sub);
     else this.connect();
     return sub;
+  }
+
+  /**
+   * Sends a chat message: the server starts a run of a chat agent (docs/protocol.md, "Chat runs") and
+   * subscribes this connection to it. Resolves with the `started` answer {run, conversation, turn, agent}
+   * plus `subscription`; the run's events go to `handlers` (onEvent, onSubscribed, onEnd, onReset,
+   * onError, as for subscribe). The subscription is registered the moment `started` arrives, before any
+   * of its events, so it resumes after a reconnect like one made with subscribe.
+   * opts: agent, conversation, options ({light: true|false|"auto", fresh: true}).
+   * Refused chats reject with the server's code (not_found agent, conversation_busy, too_large …).
+   */
+  chat(message, opts = {}, handlers = {}) {
+    if (typeof message !== "string") return Promise.reject(new RuncastError(ErrorCode.BAD_REQUEST, "message must be a string"));
+    const frame = { op: "chat", message };
+    for (const k of ["agent", "conversation", "options"]) if (opts[k] != null) frame[k] = opts[k];
+    return this._request(frame, (f) => {
+      if (f.op !== "started" || !f.run) return f;
+      let sub = this.subs.get(f.run);
+      if (!sub) {
+        // The server subscribed this connection already: only wait for its `subscribed` (no frame sent).
+        sub = new Subscription(this, f.run, handlers);
+        this.subs.set(f.run, sub);
+      } else {
+        handlers.onError?.(new RuncastError(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + f.run + "; its events go to that subscription"));
+      }
+      return { ...f, subscription: sub };
+    });
   }
 
   /** Answers a pending decision; resolves with {seq} of decision.resolved. */
@@ -397,10 +425,11 @@ export class RuncastClient extends EventTarget {
 
   // ---- requests ----
 
-  _request(frame) {
+  /** onReply(frame) runs as the answer is read, before any later frame; what it returns resolves the promise. */
+  _request(frame, onReply = null) {
     const id = this._nextId++;
     return new Promise((resolve, reject) => {
-      const p = { resolve, reject, frame, sent: false };
+      const p = { resolve, reject, frame, sent: false, onReply };
       p.timer = setTimeout(() => {
         this._pending.delete(id);
         reject(new RuncastError(ErrorCode.UNAVAILABLE, frame.op + " got no answer in time; it may or may not have happened"));
@@ -416,7 +445,7 @@ export class RuncastClient extends EventTarget {
     if (!p) return;
     this._pending.delete(f.id);
     clearTimeout(p.timer);
-    p.resolve(f);
+    p.resolve(p.onReply ? p.onReply(f) : f);
   }
 
   /** Requests already sent on a lost socket fail (they may or may not have happened); unsent ones wait. */
