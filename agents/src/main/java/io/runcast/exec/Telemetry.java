@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Collects one run's timings and counts from the drafts it emits, for the terminal event's
  * {@code data.summary}: time to first event, to first answer token, to done; per-step and per-stage
- * (phase) durations; tool calls by tool; retries; pauses. Thread-safe.
+ * (phase) durations; tool calls by tool and tool-cache use (the {@code cache} field of {@code tool.result});
+ * retries; pauses. Thread-safe.
  */
 final class Telemetry {
     private final long startNanos = System.nanoTime();
@@ -23,6 +24,9 @@ final class Telemetry {
     private long stageSince;
     private final Map<String, Integer> tools = new TreeMap<>();
     private int toolCalls;
+    private int cacheHits;
+    private int cacheMisses;
+    private int cacheBypasses;
     private int retries;
     private int decisions;
     private int events;
@@ -37,6 +41,14 @@ final class Telemetry {
                 toolCalls++;
                 String tool = Json.parseObject(d.data()).path("tool").asText("unknown");
                 tools.merge(tool, 1, Integer::sum);
+            }
+            case EventTypes.TOOL_RESULT -> {
+                switch (Json.parseObject(d.data()).path("cache").asText("")) {
+                    case "hit" -> cacheHits++;
+                    case "miss" -> cacheMisses++;
+                    case "bypass" -> cacheBypasses++;
+                    default -> { } // an uncached tool
+                }
             }
             case EventTypes.ANSWER_DELTA, EventTypes.ANSWER_FINAL -> {
                 if (firstTokenMs < 0) firstTokenMs = now;
@@ -89,6 +101,9 @@ final class Telemetry {
         s.put("tool_calls", toolCalls);
         ObjectNode by = s.putObject("tool_calls_by_tool");
         tools.forEach(by::put);
+        s.put("tool_cache_hits", cacheHits);
+        s.put("tool_cache_misses", cacheMisses);
+        s.put("tool_cache_bypasses", cacheBypasses);
         s.put("retries", retries);
         s.put("decisions", decisions);
         s.put("events", events);
