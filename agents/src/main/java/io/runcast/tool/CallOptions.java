@@ -6,7 +6,8 @@ import java.time.Duration;
  * How the dispatcher runs one call.
  *
  * @param fresh           skip the cache lookup and run the tool, then store the new result ({@code cache: "bypass"})
- * @param timeout         how long the tool may run before the call ends with a timed-out error
+ * @param timeout         how long the tool may run before the call ends with a timed-out error (time the
+ *                        run spends paused counts: a tool waiting in {@code checkpoint()} is still running)
  * @param approvalTimeout how long to wait for a person to approve a tool that needs it; no answer means deny
  */
 public record CallOptions(boolean fresh, Duration timeout, Duration approvalTimeout) {

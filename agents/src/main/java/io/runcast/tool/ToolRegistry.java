@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import io.runcast.event.Json;
-import io.runcast.tool.builtin.Builtins;
-import java.time.Clock;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,26 +27,12 @@ import java.util.Optional;
  *   <li>Thread-safe. Lookups and validation take no lock; registration is rare and copies the table.</li>
  *   <li>Listings are in registration order.</li>
  * </ul>
+ * For a registry holding the built-in tools, see {@code Builtins.registry()} in the {@code builtin} subpackage.
  */
 public final class ToolRegistry {
     private record Entry(Tool tool, ObjectNode schema, JsonSchema compiled) {}
 
     private volatile Map<String, Entry> tools = Map.of();
-
-    /**
-     * A registry with the built-in tools ({@code calculator}, {@code current_time}, {@code fetch_url},
-     * {@code save_note}, {@code search_notes}) on the system clock; notes live in this registry's memory.
-     */
-    public static ToolRegistry withBuiltins() {
-        return withBuiltins(Clock.systemUTC());
-    }
-
-    /** The built-ins on the given clock (what {@code current_time} reports and notes are stamped with). */
-    public static ToolRegistry withBuiltins(Clock clock) {
-        ToolRegistry r = new ToolRegistry();
-        Builtins.all(clock).forEach(r::register);
-        return r;
-    }
 
     /** Adds a tool; see the class contract for what is checked. Returns this registry. */
     public ToolRegistry register(Tool tool) {

@@ -7,12 +7,13 @@ import io.runcast.event.Event;
 import io.runcast.exec.Plan;
 import io.runcast.exec.PlanExecutor;
 import io.runcast.exec.Step;
+import io.runcast.tool.builtin.Builtins;
 import java.time.Duration;
 
 /** The tools example of docs/agents.md, kept compiling and running by {@link ToolGuideExampleTest}. Keep the two in step. */
 public final class ToolGuideExample {
     public static Event run(PlanExecutor executor) throws Exception {
-        ToolRegistry tools = ToolRegistry.withBuiltins()   // calculator, current_time, fetch_url, save_note, search_notes
+        ToolRegistry tools = Builtins.registry()   // calculator, current_time, fetch_url, save_note, search_notes
                 .register(Tool.named("add")
                         .describedAs("Adds two numbers.")
                         .parameters("""

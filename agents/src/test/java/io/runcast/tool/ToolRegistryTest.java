@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.Json;
+import io.runcast.tool.builtin.Builtins;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -158,8 +159,8 @@ class ToolRegistryTest {
     }
 
     @Test
-    void withBuiltins_registersTheBuiltInTools_withValidSchemas() {
-        ToolRegistry r = ToolRegistry.withBuiltins();
+    void builtinsRegistry_holdsTheBuiltInTools_withValidSchemas() {
+        ToolRegistry r = Builtins.registry();
         assertThat(r.names()).containsExactly("calculator", "current_time", "fetch_url", "save_note", "search_notes");
         assertThat(r.find("save_note").orElseThrow().requiresApproval()).isTrue();
         assertThat(r.find("fetch_url").orElseThrow().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
