@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Collects one run's timings and counts from the drafts it emits, for the terminal event's
  * {@code data.summary}: time to first event, to first answer token, to done; per-step and per-stage
- * (phase) durations; tool calls by tool; retries; pauses. Thread-safe.
+ * (phase) durations; tool calls by tool and tool-cache use (the {@code cache} field of {@code tool.result});
+ * retries; pauses. Thread-safe.
  */
 final class Telemetry {
     private final long startNanos = System.nanoTime();
@@ -26,6 +27,7 @@ final class Telemetry {
     private long toolMs;
     private int cacheHits;
     private int cacheMisses;
+    private int cacheBypasses;
     private long tokensIn = -1;
     private long tokensOut = -1;
     private int retries;
@@ -48,8 +50,9 @@ final class Telemetry {
                 toolMs += Math.max(0, r.path("duration_ms").asLong(0));
                 switch (r.path("cache").asText("")) {
                     case "hit" -> cacheHits++;
-                    case "miss", "bypass" -> cacheMisses++;
-                    default -> { }
+                    case "miss" -> cacheMisses++;
+                    case "bypass" -> cacheBypasses++;
+                    default -> { } // an uncached tool
                 }
             }
             case EventTypes.METRICS_UPDATE -> {
@@ -109,10 +112,9 @@ final class Telemetry {
         ObjectNode by = s.putObject("tool_calls_by_tool");
         tools.forEach(by::put);
         s.put("tool_ms", toolMs);
-        if (cacheHits + cacheMisses > 0) {
-            s.put("cache_hits", cacheHits);
-            s.put("cache_misses", cacheMisses);
-        }
+        s.put("tool_cache_hits", cacheHits);
+        s.put("tool_cache_misses", cacheMisses);
+        s.put("tool_cache_bypasses", cacheBypasses);
         if (tokensIn >= 0) s.put("tokens_in", tokensIn);
         if (tokensOut >= 0) s.put("tokens_out", tokensOut);
         s.put("retries", retries);
