@@ -16,10 +16,14 @@ import picocli.CommandLine.Model.OptionSpec;
  * Where option values come from when a flag is not given: first the environment
  * ({@code --idle-timeout} → {@code RUNCAST_IDLE_TIMEOUT}), then the YAML file named by {@code --config}
  * or {@code RUNCAST_CONFIG} (or {@code ./runcast.yaml} when present; keys are the option names without
- * dashes, e.g. {@code idle-timeout: 90s}), then the option's own default.
+ * dashes, e.g. {@code idle-timeout: 90s}), then for the model's URL, key and name the conventional
+ * {@code OPENAI_BASE_URL}, {@code OPENAI_API_KEY} and {@code OPENAI_MODEL}, then the option's own default.
  */
 public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     private static final java.util.Set<String> SERVER_COMMANDS = java.util.Set.of("serve", "demo");
+    /** The variables OpenAI's SDKs and most tools read, honoured after Runcast's own settings. */
+    private static final Map<String, String> CONVENTIONAL = Map.of(
+            "model-url", "OPENAI_BASE_URL", "model-key", "OPENAI_API_KEY", "model", "OPENAI_MODEL");
 
     private final Map<String, String> env;
     private final JsonNode yaml;
@@ -61,6 +65,8 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         String fromEnv = env.get("RUNCAST_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
         if (fromEnv != null) return fromEnv;
         if (yaml != null && yaml.hasNonNull(name)) return yaml.get(name).asText();
+        String conventional = CONVENTIONAL.get(name);
+        if (conventional != null && env.get(conventional) != null && !env.get(conventional).isBlank()) return env.get(conventional);
         return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.runcast.cli;
 
+import io.runcast.demo.DemoChats;
 import io.runcast.demo.DemoPlan;
 import io.runcast.server.RuncastServer;
 import java.util.concurrent.Callable;
@@ -14,13 +15,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
+    @Mixin
+    AgentOptions agents;
+
     @Option(names = "--pace", defaultValue = "1.0", description = "multiplies every scripted delay; 0.2 is five times faster (default: ${DEFAULT-VALUE})")
     double pace;
 
     @Override
     public Integer call() throws Exception {
+        if (!Launch.check(agents)) return 2;
         RuncastServer server = Launch.start(options);
         if (server == null) return 2;
+        ChatAgents chats = ChatAgents.install(server, agents, pace);
         String base = "http://" + Launch.displayHost(server) + ":" + server.port();
         System.out.println("Runcast is up with a live demo.");
         System.out.println("  Dashboard:  " + base + "/");
@@ -31,7 +37,12 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoPlan.Options.DEFAULT.decisionTimeout(),
                 run -> System.out.println("▶ demo run " + run + "  →  " + base + "/#/runs/" + run));
         AutoCloseable loop = DemoPlan.runForever(server.engine(), server.streamControl(), demo);
-        ServeCommand.awaitShutdown(server, loop); // the loop ends its run (run.failed) before the store closes
+        System.out.println("  Chat:       " + base + "/#/chat  (answered by " + chats.defaultAgent() + ")");
+        AutoCloseable talk = DemoChats.runForever(chats.runner, new DemoChats.Options("demo-chat",
+                java.time.Duration.ofMillis(Math.round(4000 * pace)),
+                run -> System.out.println("▶ demo chat " + run + "  →  " + base + "/#/runs/" + run)));
+        // the loops end their runs (run.failed) before the store closes
+        ServeCommand.awaitShutdown(server, loop, talk, chats);
         return 0;
     }
 }

@@ -22,6 +22,19 @@ final class Launch {
         return null;
     }
 
+    /** Checks the agent options before anything starts; false (with one line on stderr) when they are wrong. */
+    static boolean check(AgentOptions agents) {
+        try {
+            agents.chatConfig();
+            agents.approvalTimeout();
+            if (agents.hasModel()) agents.llmConfig();
+            return true;
+        } catch (IllegalArgumentException e) {
+            System.err.println("runcast: " + e.getMessage());
+            return false;
+        }
+    }
+
     static String displayHost(RuncastServer server) {
         String h = server.config().host();
         return h.equals("0.0.0.0") ? "localhost" : h;

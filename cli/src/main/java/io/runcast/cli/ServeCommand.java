@@ -12,12 +12,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
+    @Mixin
+    AgentOptions agents;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (!Launch.check(agents)) return 2;
         RuncastServer server = Launch.start(options);
         if (server == null) return 2;
+        ChatAgents chats = ChatAgents.install(server, agents, 1.0);
         System.out.println("Runcast is up: http://" + Launch.displayHost(server) + ":" + server.port() + "/  (WebSocket: /ws)");
-        awaitShutdown(server);
+        System.out.println("  Chats answered by: " + chats.defaultAgent() + (agents.hasModel() ? "" : "  (set --model to talk to a model)"));
+        awaitShutdown(server, chats);
         return 0;
     }
 

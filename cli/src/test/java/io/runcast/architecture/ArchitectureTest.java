@@ -23,14 +23,15 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /** Modules from the bottom up; each may use only those before it. */
-    private static final List<String> MODULES = List.of("api", "client", "server", "agents", "cli");
+    private static final List<String> MODULES = List.of("api", "client", "server", "agents", "llm", "cli");
     /** Which modules each module may use (besides itself). */
     private static final Map<String, Set<String>> ALLOWED_MODULES = Map.of(
             "api", Set.of(),
             "client", Set.of("api"),
             "server", Set.of("api"),
             "agents", Set.of("api", "server"),
-            "cli", Set.of("api", "client", "server", "agents"));
+            "llm", Set.of("api", "server", "agents"),
+            "cli", Set.of("api", "client", "server", "agents", "llm"));
     /** Package prefixes a package must not import, along the event's path. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.of(
             "event", Set.of("protocol", "store", "engine", "hub", "feed", "transport", "server", "control"),
