@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The demo's chats: short conversations sent to the default chat agent over and over, beside the plan
  * runs of {@link DemoPlan}. With the scripted agent they show every kind of chat event (the light and
- * the full pipeline, tool calls and results, a cache hit, an approval that waits for a person and an
- * answer streamed token by token); with a model configured, the same messages go to the model.
+ * the full pipeline, tool calls and results, an approval that waits for a person and an answer
+ * streamed token by token); with a model configured, the same messages go to the model.
  */
 public final class DemoChats {
     private static final Logger log = LoggerFactory.getLogger(DemoChats.class);

@@ -70,8 +70,8 @@ public final class EventTypes {
         c.put(AGENT_ACTION, "an agent is acting: data.content");
         c.put(AGENT_RESULT, "an agent's action produced a result: data.content");
         c.put(AGENT_ERROR, "an agent reported an error: data.message");
-        c.put(TOOL_CALL, "a tool is being called: data.tool, data.input, data.call");
-        c.put(TOOL_RESULT, "a tool returned: data.tool, data.output, data.call, data.duration_ms");
+        c.put(TOOL_CALL, "a tool is being called: data.tool, data.input, data.call; data.invalid and data.errors when refused as invalid");
+        c.put(TOOL_RESULT, "a tool returned: data.tool, data.output or data.error, data.call, data.duration_ms, data.cache (hit, miss, bypass)");
         c.put(ANSWER_DELTA, "a chunk of streamed answer text: data.text");
         c.put(ANSWER_FINAL, "the final answer: data.text");
         c.put(CHAT_MESSAGE, "a whole chat message: data.role, data.content");

@@ -156,6 +156,14 @@ public interface RunHandle {
         return emit(EventTypes.WORKFLOW_STAGE, d);
     }
 
+    /** A router's choice of pipeline for a request ({@code light} or {@code full}), how sure it was, and why. */
+    default CompletionStage<Long> route(String pipeline, double confidence, String reason) {
+        ObjectNode d = obj("pipeline", pipeline);
+        d.put("confidence", confidence);
+        if (reason != null) d.put("reason", reason);
+        return emit(EventTypes.WORKFLOW_ROUTE, d);
+    }
+
     default CompletionStage<Long> modelSelected(String model, String tier, String reasoning) {
         ObjectNode d = obj("model", model);
         d.put("tier", tier);

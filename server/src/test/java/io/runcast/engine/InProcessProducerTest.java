@@ -30,6 +30,7 @@ public class InProcessProducerTest {
         s.progress(50, "half", "sub");
         s.modelSelected("m", "high", "why");
         s.stage("Research", List.of("Planning", "Research"), 50);
+        s.route("light", 0.9, "short");
         s.qualityCheck(0.9, true, "gate");
         s.reviewRequested("look");
         s.decisionRequested("d1", "ok?", List.of("a", "b"), "a", 5, true, null);

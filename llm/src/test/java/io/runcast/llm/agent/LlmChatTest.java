@@ -273,12 +273,14 @@ class LlmChatTest {
 
     @Test
     void aTooManyRequests_isRetriedAfterRetryAfter_andStreamedAsErrorRecovery() {
-        model.enqueue(Reply.error(429, "Rate limit reached").retryAfter("0"), Reply.text("Fine now.", 2));
+        model.enqueue(Reply.error(429, "Rate limit reached").retryAfter("1"), Reply.text("Fine now.", 2));
         try (WsTestClient c = connect()) {
             List<JsonNode> events = events(c, chat(c, "hello", true));
             JsonNode recovery = first(events, EventTypes.ERROR_RECOVERY);
             assertThat(recovery.path("status").asInt()).isEqualTo(429);
             assertThat(recovery.path("strategy").asText()).isEqualTo("retry");
+            // Retry-After: 1 asks for a second; the client waits that long, capped at this test's 200 ms maximum
+            assertThat(recovery.path("backoff_ms").asLong()).isEqualTo(200);
             assertThat(last(events).path("type").asText()).isEqualTo(EventTypes.RUN_COMPLETED);
             assertThat(last(events).path("data").path("summary").path("retries").asInt()).isEqualTo(1);
         }
