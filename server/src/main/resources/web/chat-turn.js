@@ -237,9 +237,10 @@ export class ChatTurnView {
     if (s.time_to_first_token_ms != null) chips.push(["first token", ms(s.time_to_first_token_ms), "ttft"]);
     if (s.time_to_done_ms != null) chips.push(["done in", ms(s.time_to_done_ms), "done"]);
     if (s.tool_calls != null) chips.push(["tools", String(s.tool_calls), "tools"]);
+    if (s.tool_ms) chips.push(["in tools", ms(s.tool_ms), "tool-ms"]);
     if (s.tokens_in != null || s.tokens_out != null) chips.push(["tokens", `${s.tokens_in ?? "–"} in / ${s.tokens_out ?? "–"} out`, "tokens"]);
     if (s.decisions) chips.push(["decisions", String(s.decisions), "decisions"]);
-    if (s.cache_hits) chips.push(["cache hits", String(s.cache_hits), "cache"]);
+    if (s.tool_cache_hits) chips.push(["cache hits", String(s.tool_cache_hits), "cache"]);
     this.tele.replaceChildren(...[
       this.timeBar(s),
       h("div", { class: "tele-chips" }, chips.map(([label, value, key]) =>

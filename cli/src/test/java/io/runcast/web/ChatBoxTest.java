@@ -161,6 +161,7 @@ class ChatBoxTest {
         assertThat(turn2).hasAttribute("data-status", "completed");
         assertThat(turn2.locator(".answer-text")).hasText("Kept to myself: 17 * 23 = 391. I saw 2 earlier messages.");
         assertThat(turn2.locator(".tele-chip[data-key=tools] b")).hasText("3");
+        assertThat(turn2.locator(".tele-chip[data-key=cache] b")).hasText("1"); // the summary's tool_cache_hits
         Browser.screenshot(page, "chat-two-turns");
 
         // A reload rebuilds the whole thread from the server.

@@ -68,7 +68,7 @@ class HttpProducerTest {
             assertThat(seen).isEqualTo(events("http-all").stream().map(Event::type).toList());
             assertThat(seen.get(0)).isEqualTo(EventTypes.RUN_STARTED);
             assertThat(seen.get(seen.size() - 1)).isEqualTo(EventTypes.RUN_COMPLETED);
-            assertThat(seen).hasSize(28).contains("x.custom");
+            assertThat(seen).hasSize(29).contains("x.custom", EventTypes.WORKFLOW_ROUTE);
         }
     }
 
