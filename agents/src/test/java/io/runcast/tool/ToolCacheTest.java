@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.runcast.event.Json;
+import io.runcast.store.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ToolCacheTest {
-    private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final ToolCache cache = new ToolCache(clock, 3, 1_000);
 
     @Test

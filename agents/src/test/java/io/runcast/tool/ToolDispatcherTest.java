@@ -16,6 +16,7 @@ import io.runcast.exec.PlanExecutor;
 import io.runcast.exec.RunExecution;
 import io.runcast.exec.Step;
 import io.runcast.server.RuncastServer;
+import io.runcast.store.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,7 @@ class ToolDispatcherTest {
     private static RuncastServer server;
     private static PlanExecutor executor;
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final AtomicInteger addCalls = new AtomicInteger();
     private final AtomicInteger counterCalls = new AtomicInteger();
     private final AtomicInteger secretCalls = new AtomicInteger();

@@ -31,6 +31,7 @@ import io.runcast.store.CommitFanout;
 import io.runcast.store.EventStore;
 import io.runcast.transport.Connections;
 import io.runcast.transport.Services;
+import io.runcast.transport.endpoint.Endpoints;
 import io.runcast.transport.http.HttpHandler;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -73,7 +74,8 @@ public final class RuncastServer implements AutoCloseable {
         RunFeed feed = new RunFeed(store, blocking, timers, FeedConfig.DEFAULT);
         // control first: a client may answer a decision the instant the hub shows it
         store.listener(new CommitFanout(List.of(control, hub, feed)));
-        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now(), feed, new ChatDesk());
+        this.services = new Services(config, engine, hub, control, new Connections(), blocking, Instant.now(), feed, new ChatDesk(),
+                new Endpoints());
         if (!config.abandonAfter().isZero()) {
             AbandonedRuns abandoned = new AbandonedRuns(engine, config.abandonAfter());
             long period = abandoned.period().toMillis();
@@ -150,6 +152,11 @@ public final class RuncastServer implements AutoCloseable {
     /** Where the agents that answer chats are installed (see {@link ChatDesk}). */
     public ChatDesk chats() {
         return services.chats();
+    }
+
+    /** Where formats served beside the native protocol are installed (see {@link Endpoints}). */
+    public Endpoints endpoints() {
+        return services.endpoints();
     }
 
     public ScheduledExecutorService timers() {

@@ -6,6 +6,7 @@ import io.runcast.control.RunControl;
 import io.runcast.engine.Engine;
 import io.runcast.feed.RunFeed;
 import io.runcast.hub.Hub;
+import io.runcast.transport.endpoint.Endpoints;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 
@@ -14,11 +15,12 @@ import java.util.concurrent.ExecutorService;
  *
  * @param blocking a pool for work that may block (store reads, SQLite), never the event loop
  * @param feed     the run feed ({@value RunFeed#RUN}), served by its own hub
- * @param chats    starts chat runs, once the agents are installed
+ * @param chats     starts chat runs, once the agents are installed
+ * @param endpoints the formats served beside the native protocol, once installed
  */
 public record Services(RuncastConfig config, Engine engine, Hub hub, RunControl control,
                        Connections connections, ExecutorService blocking, Instant started, RunFeed feed,
-                       ChatDesk chats) {
+                       ChatDesk chats, Endpoints endpoints) {
     public static final String VERSION = "0.1.0";
 
     /** The hub that serves a subscription to {@code run}: the feed's for {@value RunFeed#RUN}, else the runs' hub. */

@@ -7,12 +7,21 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until a test moves it, so retention and key windows can be tested without sleeping. */
+/**
+ * A clock that stands still until a test moves it, so retention, key windows and cache TTLs can be tested
+ * without sleeping. Its views in other zones ({@link #withZone}) move with it.
+ */
 public final class TestClock extends Clock {
     private final AtomicReference<Instant> now;
+    private final ZoneId zone;
 
     public TestClock(Instant start) {
-        this.now = new AtomicReference<>(start);
+        this(new AtomicReference<>(start), ZoneOffset.UTC);
+    }
+
+    private TestClock(AtomicReference<Instant> now, ZoneId zone) {
+        this.now = now;
+        this.zone = zone;
     }
 
     public TestClock() {
@@ -30,11 +39,11 @@ public final class TestClock extends Clock {
 
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return zone;
     }
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return this;
+        return new TestClock(now, zone);
     }
 }

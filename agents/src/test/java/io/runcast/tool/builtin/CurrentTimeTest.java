@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runcast.event.Json;
-import io.runcast.tool.MovableClock;
+import io.runcast.store.TestClock;
 import io.runcast.tool.ToolContext;
 import io.runcast.tool.ToolRegistry;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class CurrentTimeTest {
-    private final MovableClock clock = new MovableClock(Instant.parse("2030-03-01T22:30:15.750Z")); // a Friday in UTC
+    private final TestClock clock = new TestClock(Instant.parse("2030-03-01T22:30:15.750Z")); // a Friday in UTC
     private final CurrentTime tool = new CurrentTime(clock);
 
     private JsonNode call(String args) {

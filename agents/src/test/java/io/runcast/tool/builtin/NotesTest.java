@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runcast.event.Json;
-import io.runcast.tool.MovableClock;
+import io.runcast.store.TestClock;
 import io.runcast.tool.Tool;
 import io.runcast.tool.ToolContext;
 import io.runcast.tool.ToolRegistry;
@@ -13,7 +13,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class NotesTest {
-    private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final Notes notes = new Notes(clock);
     private final Tool save = notes.saveTool();
     private final Tool search = notes.searchTool();

@@ -27,7 +27,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 
 /** The JSON HTTP API under {@code /api} (see docs/protocol.md). Runs on the blocking pool. */
@@ -84,7 +87,7 @@ public final class ApiRoutes {
         String sub = parts.length > 3 ? parts[3] : "";
         if (parts.length == 3 && m == HttpMethod.GET) {
             RunInfo info = s.engine().info(run).orElseThrow(() -> notFound(run));
-            HttpReplies.json(ctx, keepAlive, 200, runJson(info));
+            HttpReplies.json(ctx, keepAlive, 200, runJson(info, watchers()));
         } else if (parts.length == 4 && sub.equals("events") && m == HttpMethod.GET) {
             HttpReplies.json(ctx, keepAlive, 200, events(run, uri));
         } else if (parts.length == 4 && sub.equals("events") && m == HttpMethod.POST) {
@@ -151,10 +154,22 @@ public final class ApiRoutes {
         return r;
     }
 
-    private ObjectNode runJson(RunInfo i) {
-        return Json.object().put("run", i.run()).put("status", i.status().wire()).put("epoch", i.epoch())
+    private ObjectNode runJson(RunInfo i, Map<String, Map<String, Integer>> watchers) {
+        ObjectNode o = Json.object().put("run", i.run()).put("status", i.status().wire()).put("epoch", i.epoch())
                 .put("head", i.head()).put("first", i.first()).put("subscribers", s.hub().subscribers(i.run()))
                 .put("created", String.valueOf(i.createdAt())).put("updated", String.valueOf(i.updatedAt()));
+        ObjectNode by = o.putObject("watched_by");
+        watchers.getOrDefault(i.run(), Map.of()).forEach(by::put);
+        return o;
+    }
+
+    /** Run → transport (ws, sse, a format's name) → connections watching it, from one pass over the connections. */
+    private Map<String, Map<String, Integer>> watchers() {
+        Map<String, Map<String, Integer>> out = new HashMap<>();
+        for (Connections.Client c : s.connections().list()) {
+            for (String run : c.runs()) out.computeIfAbsent(run, r -> new TreeMap<>()).merge(c.transport(), 1, Integer::sum);
+        }
+        return out;
     }
 
     private ObjectNode runs(QueryStringDecoder uri) {
@@ -166,10 +181,11 @@ public final class ApiRoutes {
         // The feed's position is read before the list: every change the list may miss comes after it,
         // so a client that subscribes to the feed from here misses nothing.
         FeedPosition feed = s.feed().position();
+        Map<String, Map<String, Integer>> watchers = watchers();
         ObjectNode r = Json.object();
         ArrayNode a = r.putArray("runs");
         for (RunInfo i : s.engine().list(limit, "open".equals(status))) {
-            ObjectNode run = runJson(i);
+            ObjectNode run = runJson(i, watchers);
             JsonNode p = i.closed() ? null : s.feed().lastProgress(i.run()); // so a page loaded mid-run shows its bar
             if (p != null) for (String f : List.of("progress", "step", "note")) if (p.has(f)) run.set(f, p.get(f));
             a.add(run);

@@ -1,6 +1,7 @@
 package io.runcast.transport.http;
 
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
@@ -21,6 +22,7 @@ import io.runcast.feed.RunFeed;
 import io.runcast.hub.ResumePoint;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.transport.Services;
+import io.runcast.transport.endpoint.WsOpen;
 import io.runcast.transport.ws.WsSession;
 import java.util.ArrayDeque;
 
@@ -137,6 +139,10 @@ public final class HttpHandler extends ChannelDuplexHandler {
         if (path.startsWith("/api/") || path.equals("/metrics")) {
             services.blocking().execute(() -> {
                 try {
+                    if (path.startsWith("/api/") && services.endpoints() != null && services.endpoints()
+                            .http(new NettyExchange(ctx, req, uri, keepAlive, services.config().maxFrameBytes()))) {
+                        return; // a format served beside the native API answered it
+                    }
                     api.handle(ctx, req, uri, keepAlive);
                 } catch (RuntimeException e) {
                     HttpReplies.error(ctx, keepAlive, e);
@@ -202,16 +208,25 @@ public final class HttpHandler extends ChannelDuplexHandler {
     }
 
     private static boolean isWebSocketUpgrade(FullHttpRequest req) {
-        return new QueryStringDecoder(req.uri()).path().equals("/ws")
-                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        return req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
         int hardLimit = services.config().maxFrameBytes() * 4;
-        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
-        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, false, hardLimit).newHandshaker(req);
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String id = services.connections().nextId("c");
+        // /ws is the native protocol; any other path belongs to a format installed beside it, or to nobody
+        ChannelHandler session = uri.path().equals("/ws") ? new WsSession(services, id)
+                : services.endpoints() == null ? null
+                : services.endpoints().webSocket(new WsOpen(uri.path(), uri, req.headers(), id));
         done = true; // HTTP parsing stopped at this request (UpgradeBytes): whatever happens, no more HTTP here
+        if (session == null) {
+            HttpReplies.error(ctx, false, ErrorCode.NOT_FOUND, "no WebSocket endpoint at " + uri.path());
+            return;
+        }
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + uri.path();
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, false, hardLimit).newHandshaker(req);
         if (hs == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(f -> ctx.close());
             return;
@@ -224,7 +239,7 @@ public final class HttpHandler extends ChannelDuplexHandler {
         // right behind the upgrade request, and those bytes must find the session waiting.
         if (p.get("idle") != null) p.remove("idle");
         p.addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(hardLimit));
-        p.replace(this, "ws-session", new WsSession(services, services.connections().nextId("c")));
+        p.replace(this, "ws-session", session);
         UpgradeBytes.release(p);
         ctx.channel().config().setAutoRead(true); // paused while this request was answered; the session reads on
     }

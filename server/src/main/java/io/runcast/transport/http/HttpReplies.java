@@ -49,7 +49,7 @@ final class HttpReplies {
     static void preflight(ChannelHandlerContext ctx, boolean keepAlive) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+        res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS");
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "content-type, authorization, last-event-id");
         res.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);

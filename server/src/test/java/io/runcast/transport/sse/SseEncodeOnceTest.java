@@ -33,7 +33,7 @@ class SseEncodeOnceTest {
             // replay steps run on the calling thread, so only this thread touches the embedded channels
             Hub hub = new Hub(store, ImmediateEventExecutor.INSTANCE, timers, HubConfig.DEFAULT);
             store.listener(hub);
-            Services services = new Services(RuncastConfig.builder().build(), null, hub, null, new Connections(), null, Instant.now(), null, null);
+            Services services = new Services(RuncastConfig.builder().build(), null, hub, null, new Connections(), null, Instant.now(), null, null, null);
             EmbeddedChannel a = stream(services), b = stream(services);
             store.append("r", List.of(EventDraft.of("log.line", null))).toCompletableFuture().join();
             store.append("r", List.of(EventDraft.of("log.line", null))).toCompletableFuture().join();
