@@ -1,0 +1,13 @@
+package io.runcast.seeds;
+
+import io.runcast.server.RuncastServer;
+
+/** Installs the five seed applications' formats into a started server (docs/compat.md). */
+public final class Seeds {
+    private Seeds() {}
+
+    /** Adds every seed format's WebSocket paths and HTTP routes to the server. */
+    public static void install(RuncastServer server) {
+        // each format's endpoint is added here as it lands
+    }
+}
