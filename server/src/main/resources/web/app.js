@@ -1,7 +1,7 @@
 // The dashboard: a live list of runs at #/, one run's page at #/runs/{run}, and the chat at #/chat
 // (a new conversation) or #/chat/{conversation}.
 import { RuncastClient } from "./runcast.js";
-import { h, progressBar, age } from "./ui.js";
+import { h, progressBar, age, watchChips } from "./ui.js";
 import { RunView } from "./run-view.js";
 import { ChatView } from "./chat-view.js";
 
@@ -51,7 +51,9 @@ window.addEventListener("hashchange", route);
 // Loaded once from GET /api/runs, then kept live by the run feed ($runs, see docs/protocol.md):
 // runs.created adds a row, runs.status moves its badge, runs.progress (at most once a second) its
 // event count and bar. The list is loaded again only when the feed cannot resume (the server
-// restarted, or the page was away too long); nothing polls.
+// restarted, or the page was away too long); nothing polls. Who watches each run (watched_by: its
+// connections by transport) is not in the feed: the list shows it as loaded and clears it when a run
+// ends (its subscribers are then handed the end); a run's page keeps it current (run-view.js).
 const FEED = "$runs";
 const RETRY_MS = 2000; // after a failed load
 
@@ -69,7 +71,7 @@ class ListView {
       this.error,
       h("table", { class: "runs" },
         h("thead", {}, h("tr", {}, h("th", {}, "Run"), h("th", {}, "Status"), h("th", { class: "col-progress" }, "Progress"),
-          h("th", { class: "num" }, "Events"), h("th", { class: "num" }, "Age"))),
+          h("th", { class: "num" }, "Events"), h("th", { class: "num" }, "Age"), h("th", { class: "col-watch" }, "Watched via"))),
         this.tbody),
       this.empty);
     this.load();
@@ -125,6 +127,8 @@ class ListView {
       const before = this.tbody.children[i];
       if (before !== row.el) this.tbody.insertBefore(row.el, before || null);
       if (this.show(row, r)) this.showProgress(row, r);
+      const open = row.el.dataset.status === "running" || row.el.dataset.status === "paused";
+      watchChips(row.watch, open ? r.watched_by : {});
     });
     this.seeded = true;
     this.settle();
@@ -158,6 +162,7 @@ class ListView {
     row.events.textContent = r.head;
     row.age.title = "created " + row.created + (r.updated ? ", updated " + r.updated : "");
     if (r.status !== "running" && r.status !== "paused") {
+      watchChips(row.watch, {}); // an ended run's subscriptions end with it
       row.bar.set(100);
       row.bar.className = "bar " + r.status;
     }
@@ -177,12 +182,12 @@ class ListView {
   addRow(run, created) {
     const bar = progressBar(0);
     const row = { bar, status: h("span", { class: "badge" }), events: h("td", { class: "num" }), age: h("td", { class: "num" }),
-      note: h("span", { class: "note" }), head: 0, created };
+      note: h("span", { class: "note" }), watch: h("span", { class: "watchers" }), head: 0, created };
     row.el = h("tr", { "data-run": run },
       h("td", {}, h("a", { href: "#/runs/" + encodeURIComponent(run) }, run)),
       h("td", {}, row.status),
       h("td", { class: "col-progress" }, bar, row.note),
-      row.events, row.age);
+      row.events, row.age, h("td", { class: "col-watch" }, row.watch));
     row.el.addEventListener("click", (e) => { if (e.target.tagName !== "A") location.hash = "#/runs/" + encodeURIComponent(run); });
     if (this.seeded) row.el.classList.add("new");
     const at = Date.parse(created);

@@ -1,10 +1,13 @@
 // One run's page: controls, stage pipeline, step progress, decisions, the answer, and the timeline.
-import { h, Sparkline, progressBar, clock, kindOf, iconOf, summary, compact, KINDS } from "./ui.js";
+import { h, Sparkline, progressBar, clock, kindOf, iconOf, summary, compact, KINDS, watchChips } from "./ui.js";
 import { DecisionCard } from "./decisions.js";
 
 // Rows kept in the timeline; older ones are dropped (the run's history stays on the server) so a run
 // with a huge stream cannot make the page sluggish.
 const MAX_ROWS = 5000;
+// Who watches the run (GET /api/runs/{run} → watched_by) is not in any stream: it is read when the
+// page opens, then every WATCH_MS while the run is open, and once more when it ends.
+const WATCH_MS = 5000;
 
 export class RunView {
   constructor(client, run) {
@@ -19,6 +22,7 @@ export class RunView {
     };
     this.notice = h("p", { class: "notice", hidden: true, role: "status" });
     this.chatLink = h("a", { class: "chat-link", id: "chat-link", hidden: true }); // a chat run's conversation
+    this.watchers = h("span", { class: "watchers", id: "run-watchers", title: "watched through" });
     this.stages = h("ol", { class: "pipeline", hidden: true, "aria-label": "workflow stages" });
     this.overall = progressBar(0, "overall");
     this.overallText = h("span", { class: "overall-text" });
@@ -37,7 +41,7 @@ export class RunView {
     this.el = h("section", { class: "run-view" },
       h("div", { class: "toolbar" },
         h("a", { href: "#/", class: "back" }, "← Runs"),
-        h("h1", { class: "run-id" }, run), this.status, this.chatLink, this.spark.el,
+        h("h1", { class: "run-id" }, run), this.status, this.watchers, this.chatLink, this.spark.el,
         h("span", { class: "controls" }, this.btn.pause, this.btn.resume, this.btn.cancel)),
       this.notice, this.stages,
       h("div", { class: "progress-block" }, h("div", { class: "overall-row" }, this.overall, this.overallText), this.stepsEl),
@@ -54,9 +58,20 @@ export class RunView {
     this.sub = client.subscribe(run, {
       onEvent: (ev) => this.apply(ev),
       onReset: () => { this.reset(); this.say("History was lost or trimmed on the server; showing what it still has."); },
-      onEnd: () => this.setStatus(this.finalStatus || this.statusName),
+      onEnd: () => { this.setStatus(this.finalStatus || this.statusName); this.refreshWatchers(); },
       onError: (err) => this.say(err.message),
     });
+    this.refreshWatchers();
+  }
+
+  /** Reads who watches the run now; again in WATCH_MS while the run is open. */
+  async refreshWatchers() {
+    clearTimeout(this.watchTimer);
+    try {
+      const res = await fetch("/api/runs/" + encodeURIComponent(this.run), { cache: "no-store" });
+      if (res.ok && !this.destroyed) watchChips(this.watchers, (await res.json()).watched_by);
+    } catch (_) { /* the next refresh will tell */ }
+    if (!this.destroyed && !this.finalStatus) this.watchTimer = setTimeout(() => this.refreshWatchers(), WATCH_MS);
   }
 
   reset() {
@@ -245,6 +260,8 @@ export class RunView {
   }
 
   destroy() {
+    this.destroyed = true;
+    clearTimeout(this.watchTimer);
     this.sub.unsubscribe();
     this.spark.stop();
     for (const card of this.decisions.values()) card.stop();

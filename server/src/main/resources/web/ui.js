@@ -174,3 +174,25 @@ export function compact(v) {
   if (typeof v === "string") return v;
   try { return JSON.stringify(v); } catch (_) { return String(v); }
 }
+
+/** Readable names of the transports a run can be watched through (a run's `watched_by`). */
+export const TRANSPORTS = {
+  ws: "WebSocket", sse: "SSE",
+  "seed-000": "000 plan page", "seed-001": "001 research plans", "seed-002": "002 reasoning chat",
+  "seed-003": "003 manager workflow", "seed-004": "004 agent fleet",
+  agui: "AG-UI", "ai-sdk": "AI SDK",
+};
+
+/**
+ * Fills `el` with one small chip per transport of a run's `watched_by` ({transport: connections}),
+ * e.g. "003 manager workflow ·1"; empty when nobody watches. Returns `el`.
+ */
+export function watchChips(el, watchedBy) {
+  const entries = Object.entries(watchedBy || {}).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
+  el.replaceChildren(...entries.map(([transport, n]) => h("span", {
+    class: "watch", "data-transport": transport,
+    title: `${n} connection${n === 1 ? "" : "s"} watching through ${transport}`,
+  }, TRANSPORTS[transport] ?? transport, h("span", { class: "watch-n" }, String(n)))));
+  el.dataset.watchers = entries.map(([t]) => t).join(" ");
+  return el;
+}

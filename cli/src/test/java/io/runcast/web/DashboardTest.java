@@ -10,8 +10,10 @@ import io.runcast.config.RuncastConfig;
 import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
 import io.runcast.event.Json;
+import io.runcast.seeds.manager.ManagerFormat;
 import io.runcast.server.RuncastServer;
 import io.runcast.testing.TcpProxy;
+import io.runcast.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,7 @@ class DashboardTest {
         browser = Browser.launch();
         server = RuncastServer.start(RuncastConfig.builder().port(0).store("memory").heartbeat(Duration.ofSeconds(2)).build());
         proxy = new TcpProxy(server.port());
+        server.endpoints().add(new ManagerFormat(server.services()));
     }
 
     @AfterAll
@@ -182,6 +185,44 @@ class DashboardTest {
         page.waitForURL("**/#/runs/" + run);
         page.locator(".run-view .ev").first().waitFor();
         assertThat(page.locator(".run-id").textContent()).isEqualTo(run);
+    }
+
+    @Test
+    void whoWatchesARun_isShownByFormat_inTheListAndOnItsPage() throws Exception {
+        String session = Json.parse(TestServer.post(server.port(), "/api/chat/sessions", "{\"name\":\"watched\"}").body())
+                .path("id").asText();
+        String run = session + ".1";
+        pub(run, "run.started", data("kind", "chat", "conversation", session, "turn", 1, "message", "Estimate the job"));
+        // a seed-003 client watching the session from its URL follows the session's open turn
+        java.net.http.WebSocket seed = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/api/chat/ws?session_id=" + session),
+                        new java.net.http.WebSocket.Listener() {}).join();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Json.parse(TestServer.get(server.port(), "/api/runs/" + run).body()).path("watched_by").path("seed-003").asInt() != 1) {
+                assertThat(System.nanoTime()).as("the seed-003 connection watches the turn").isLessThan(deadline);
+                pause(20);
+            }
+            page.navigate(base() + "/");
+            Locator chip = page.locator("tr[data-run='" + run + "'] .watch[data-transport='seed-003']");
+            chip.waitFor();
+            assertThat(chip.textContent()).isEqualTo("003 manager workflow1");
+            assertThat(chip.getAttribute("title")).isEqualTo("1 connection watching through seed-003");
+            Browser.screenshot(page, "run-list-watched-by");
+
+            openRun(run);
+            Locator onPage = page.locator("#run-watchers .watch[data-transport='seed-003']");
+            onPage.waitFor();
+            // the page's own subscription shows as a WebSocket watcher by its next refresh
+            page.locator("#run-watchers .watch[data-transport='ws']").waitFor(new Locator.WaitForOptions().setTimeout(15_000));
+            Browser.screenshot(page, "run-watched-by");
+            seed.abort();
+            onPage.waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED)
+                    .setTimeout(15_000));
+        } finally {
+            seed.abort();
+            pub(run, "run.completed", data());
+        }
     }
 
     @Test
