@@ -2,6 +2,7 @@ package io.runcast.cli;
 
 import io.runcast.demo.DemoChats;
 import io.runcast.demo.DemoPlan;
+import io.runcast.seeds.Seeds;
 import io.runcast.server.RuncastServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!Launch.check(agents)) return 2;
         RuncastServer server = Launch.start(options);
         if (server == null) return 2;
+        Seeds.install(server); // the seed applications' own formats, beside the native protocol (docs/compat.md)
         ChatAgents chats = ChatAgents.install(server, agents, pace);
         String base = "http://" + Launch.displayHost(server) + ":" + server.port();
         System.out.println("Runcast is up with a live demo.");

@@ -1,5 +1,6 @@
 package io.runcast.seeds;
 
+import io.runcast.seeds.manager.ManagerFormat;
 import io.runcast.server.RuncastServer;
 
 /** Installs the five seed applications' formats into a started server (docs/compat.md). */
@@ -8,6 +9,6 @@ public final class Seeds {
 
     /** Adds every seed format's WebSocket paths and HTTP routes to the server. */
     public static void install(RuncastServer server) {
-        // each format's endpoint is added here as it lands
+        server.endpoints().add(new ManagerFormat(server.services()));
     }
 }
