@@ -1,6 +1,7 @@
 package io.runcast.seeds.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runcast.event.TypeFilter;
 import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Subscription;
 import io.runcast.protocol.ErrorCode;
@@ -94,7 +95,7 @@ final class PlanPageSocket extends JsonSocket {
                 return;
             }
             channel.eventLoop().execute(() -> {
-                if (plans.contains(plan) && channel.isActive()) subscribe(plan, head, null);
+                if (plans.contains(plan) && channel.isActive()) subscribe(plan, head, TypeFilter.ALL);
             });
         });
     }

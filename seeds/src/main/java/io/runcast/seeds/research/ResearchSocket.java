@@ -1,6 +1,7 @@
 package io.runcast.seeds.research;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runcast.event.TypeFilter;
 import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Subscription;
 import io.runcast.protocol.ErrorCode;
@@ -96,7 +97,7 @@ final class ResearchSocket extends JsonSocket {
             return;
         }
         plans.add(plan);
-        subscribe(plan, null, null); // from the first retained event: the history, then live
+        subscribe(plan, null, TypeFilter.ALL); // from the first retained event: the history, then live
     }
 
     @Override
