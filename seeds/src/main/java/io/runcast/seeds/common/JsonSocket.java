@@ -85,11 +85,12 @@ public abstract class JsonSocket extends SimpleChannelInboundHandler<WebSocketFr
 
     /**
      * Subscribes this connection to a run, from its first retained event ({@code since} null) or after
-     * {@code since}. Returns false, doing nothing, when already subscribed to it.
+     * {@code since}; a null filter passes every type. Returns false, doing nothing, when already
+     * subscribed to it.
      */
     protected boolean subscribe(String run, Long since, TypeFilter filter) {
         if (subs.containsKey(run)) return false;
-        subs.put(run, services.hub().subscribe(run, since, null, filter, this, null));
+        subs.put(run, services.hub().subscribe(run, since, null, filter == null ? TypeFilter.ALL : filter, this, null));
         return true;
     }
 
