@@ -37,9 +37,9 @@ final class FleetSocket extends JsonSocket {
     /** Guarded by {@code this}: every frame goes out under it, so nothing can follow {@code done}. */
     private State state = State.AWAITING_REQUEST;
     private volatile String run;
-    private volatile boolean cancelWhenStarted;
+    private boolean cancelWhenStarted; // guarded by this
     private ScheduledFuture<?> handshake;
-    private ScheduledFuture<?> beat;
+    private volatile ScheduledFuture<?> beat;
     // the rest is touched only by the hub's delivery of this socket's one run, one event at a time
     private boolean completedSent;
     private final StringBuilder answer = new StringBuilder();
@@ -126,7 +126,11 @@ final class FleetSocket extends JsonSocket {
     }
 
     private void follow(String run, String conversation) {
-        this.run = run;
+        boolean cancelNow;
+        synchronized (this) {
+            this.run = run;
+            cancelNow = cancelWhenStarted;
+        }
         ObjectNode connected = frame("connected", run);
         connected.put("message", "Connected");
         connected.putObject("data").put("conversation_id", conversation).put("workflow_id", run);
@@ -135,17 +139,24 @@ final class FleetSocket extends JsonSocket {
             state = State.STREAMING;
             send(connected);
         }
+        if (cancelNow) cancel();
+        if (!channel.isActive()) return; // closed while the run was being started: nothing to stream to
         long every = config.heartbeat().toMillis();
-        beat = channel.eventLoop().scheduleAtFixedRate(() -> emit(frame("heartbeat", run)), every, every, TimeUnit.MILLISECONDS);
+        beat = channel.eventLoop().scheduleAtFixedRate(() -> {
+            if (channel.isActive()) emit(frame("heartbeat", run));
+            else if (beat != null) beat.cancel(false);
+        }, every, every, TimeUnit.MILLISECONDS);
         subscribe(run, null, TypeFilter.ALL);
-        if (cancelWhenStarted) cancel();
     }
 
     private void cancel() {
-        String r = run;
-        if (r == null) {
-            cancelWhenStarted = true; // the run is being started: cancel it as soon as it is
-            return;
+        String r;
+        synchronized (this) {
+            r = run;
+            if (r == null) {
+                cancelWhenStarted = true; // the run is being started: cancel it as soon as it is
+                return;
+            }
         }
         // a run that already ended has nothing to cancel; the stream has said so
         services.control().cancel(r, id, "cancelled by the client");

@@ -122,6 +122,7 @@ final class ReasoningSocket extends JsonSocket {
     private void follow(ChatStarted started, boolean showReasoning) {
         turns.put(started.run(), new Turn(showReasoning));
         current = started.run();
+        if (!channel.isActive()) return; // closed while the chat was being started
         subscribe(started.run(), null, TypeFilter.ALL);
         if (interruptWhenStarted) {
             interruptWhenStarted = false;
