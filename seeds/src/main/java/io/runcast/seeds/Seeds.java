@@ -1,7 +1,9 @@
 package io.runcast.seeds;
 
+import io.runcast.seeds.fleet.FleetFormat;
 import io.runcast.seeds.manager.ManagerFormat;
 import io.runcast.seeds.plan.PlanPageFormat;
+import io.runcast.seeds.reasoning.ReasoningFormat;
 import io.runcast.seeds.research.ResearchFormat;
 import io.runcast.server.RuncastServer;
 
@@ -13,6 +15,8 @@ public final class Seeds {
     public static void install(RuncastServer server) {
         server.endpoints().add(new PlanPageFormat(server.services()));
         server.endpoints().add(new ResearchFormat(server.services()));
+        server.endpoints().add(new ReasoningFormat(server.services()));
         server.endpoints().add(new ManagerFormat(server.services()));
+        server.endpoints().add(new FleetFormat(server.services()));
     }
 }

@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * The project's client ({@code reconnecting-websocket}) reopens a socket the server closed and sends
  * its request again; that must follow the run in progress, not ask the same question twice. A request
  * is "the same" when it names the same conversation and message as that conversation's latest run,
- * and that run is still executing or ended less than the rejoin window ago. Thread-safe.
+ * and that run is still executing or ended less than the rejoin window ago — whichever way that run
+ * was started (this format, another client, a producer publishing turn {@code c.n} itself), since the
+ * latest turn is looked up in the store when this node did not start it. Thread-safe.
  */
 final class FleetRuns {
     static final int REMEMBERED = 1000;
@@ -50,10 +52,28 @@ final class FleetRuns {
             if (r != null && r.message().equals(request.message()) && stillCurrent(r.started())) {
                 return r.started().thenApply(s -> new Follow(s, true));
             }
+            ChatStarted stored = r == null && conversation != null ? latestTurn(conversation, request.message()) : null;
+            if (stored != null && stillCurrent(CompletableFuture.completedFuture(stored))) {
+                recent.put(conversation, new Recent(request.message(), CompletableFuture.completedFuture(stored)));
+                return CompletableFuture.completedFuture(new Follow(stored, true));
+            }
             mine = services.chats().start(request, by).toCompletableFuture();
             if (conversation != null) recent.put(conversation, new Recent(request.message(), mine));
         }
         return mine.thenApply(s -> new Follow(s, false));
+    }
+
+    /** The conversation's latest turn in the store when it asked {@code message}, else null. */
+    private ChatStarted latestTurn(String conversation, String message) {
+        int n = 0;
+        while (services.engine().info(conversation + "." + (n + 1)).isPresent()) n++;
+        if (n == 0) return null;
+        String run = conversation + "." + n;
+        var first = services.engine().read(run, 0, 1).events();
+        if (first.isEmpty() || !first.get(0).type().equals(io.runcast.event.EventTypes.RUN_STARTED)) return null;
+        var started = first.get(0).dataNode();
+        if (!message.equals(started.path("message").asText(null))) return null;
+        return new ChatStarted(run, conversation, n, started.path("agent").asText(""));
     }
 
     private boolean stillCurrent(CompletableFuture<ChatStarted> started) {

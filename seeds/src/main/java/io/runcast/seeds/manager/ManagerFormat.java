@@ -1,6 +1,7 @@
 package io.runcast.seeds.manager;
 
 import io.netty.channel.ChannelHandler;
+import io.runcast.seeds.common.TurnWatchers;
 import io.runcast.transport.Services;
 import io.runcast.transport.endpoint.Endpoint;
 import io.runcast.transport.endpoint.HttpExchange;
@@ -22,13 +23,13 @@ public final class ManagerFormat implements Endpoint {
 
     private final Services services;
     private final ManagerSessions sessions;
-    private final SessionWatchers watchers;
+    private final TurnWatchers watchers;
     private final SessionRoutes routes;
 
     public ManagerFormat(Services services) {
         this.services = services;
         this.sessions = new ManagerSessions(services.engine(), services.feed());
-        this.watchers = new SessionWatchers(services.feed());
+        this.watchers = new TurnWatchers(services.feed());
         this.routes = new SessionRoutes(services, sessions);
     }
 
@@ -57,7 +58,7 @@ public final class ManagerFormat implements Endpoint {
         return sessions;
     }
 
-    SessionWatchers watchers() {
+    TurnWatchers watchers() {
         return watchers;
     }
 }

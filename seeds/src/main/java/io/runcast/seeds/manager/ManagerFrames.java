@@ -8,6 +8,7 @@ import io.runcast.event.EventTypes;
 import io.runcast.event.Json;
 import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.WireFormat;
+import io.runcast.seeds.common.TurnWatchers;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -232,12 +233,7 @@ final class ManagerFrames {
 
     /** A session's turns are runs {@code {session}.{n}}; the session of any other run is the run itself. */
     static String sessionOf(String run) {
-        int dot = run.lastIndexOf('.');
-        if (dot <= 0 || dot == run.length() - 1) return run;
-        for (int i = dot + 1; i < run.length(); i++) {
-            if (!Character.isDigit(run.charAt(i))) return run;
-        }
-        return run.substring(0, dot);
+        return TurnWatchers.conversationOf(run);
     }
 
     // ---- builders -----------------------------------------------------------------------------

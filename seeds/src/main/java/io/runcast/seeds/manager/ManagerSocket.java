@@ -10,6 +10,7 @@ import io.runcast.hub.Subscription;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import io.runcast.seeds.common.JsonSocket;
+import io.runcast.seeds.common.TurnWatchers;
 import io.runcast.store.RunInfo;
 import java.time.Instant;
 import java.util.Set;
@@ -27,14 +28,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Threading: client frames and subscriptions on the event loop; store reads on the blocking pool;
  * {@link #event} on hub threads (it only reads the volatile filters and queues bytes).
  */
-final class ManagerSocket extends JsonSocket {
+final class ManagerSocket extends JsonSocket implements TurnWatchers.Watcher {
     /** Frames about one agent's work, which {@code subscribe_to_agent} narrows to the chosen agents. */
     private static final Set<String> AGENT_FRAMES = Set.of("manager_thinking", "agent_substep", "brain_allocation", "error_recovery");
 
     private final ManagerFormat format;
     private final String initialSession;
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
-    /** Runs of watched sessions this connection subscribed to (event loop only). */
+    /**
+     * Runs of watched sessions this connection has followed, ended ones included, so that a later
+     * {@code chat_message} never replays a turn it already showed (event loop only).
+     */
     private final Set<String> followed = new java.util.HashSet<>();
     private volatile Set<String> agents = Set.of();
     private volatile Set<String> types = Set.of();
@@ -137,6 +141,11 @@ final class ManagerSocket extends JsonSocket {
         });
     }
 
+    @Override
+    public void newTurn(String session, String run) {
+        follow(session, run);
+    }
+
     /** A run of a watched session to follow from its first event; once per run. Any thread. */
     void follow(String session, String run) {
         channel.eventLoop().execute(() -> {
@@ -237,12 +246,6 @@ final class ManagerSocket extends JsonSocket {
             byte[] bytes = event.encoded(f); // the same bytes for every 003 watcher of this event
             if (bytes.length > 0) send(bytes);
         }
-    }
-
-    @Override
-    public void end(Subscription subscription, long seq) {
-        super.end(subscription, seq);
-        channel.eventLoop().execute(() -> followed.remove(subscription.run()));
     }
 
     // ---- parsing ----------------------------------------------------------------------------

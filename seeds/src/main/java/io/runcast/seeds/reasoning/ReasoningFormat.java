@@ -1,6 +1,7 @@
 package io.runcast.seeds.reasoning;
 
 import io.netty.channel.ChannelHandler;
+import io.runcast.seeds.common.TurnWatchers;
 import io.runcast.transport.Services;
 import io.runcast.transport.endpoint.Endpoint;
 import io.runcast.transport.endpoint.WsOpen;
@@ -10,7 +11,8 @@ import java.util.Objects;
 /**
  * Seed 002, the reasoning chat: {@code /ws/chat/{session_id}} (optional {@code ?agent_name=}). Each
  * {@code chat} starts a chat run of the session's conversation and streams it as reasoning steps
- * (docs/compat.md, "002 — reasoning chat").
+ * (docs/compat.md, "002 — reasoning chat"); a turn of the session started any other way (the native
+ * {@code chat} op, another client, a producer) is streamed to the session's connections too.
  */
 public final class ReasoningFormat implements Endpoint {
     /** The document's "keep-alive pings every 30 seconds". */
@@ -21,6 +23,7 @@ public final class ReasoningFormat implements Endpoint {
 
     private final Services services;
     private final Duration heartbeat;
+    private final TurnWatchers turns;
 
     public ReasoningFormat(Services services) {
         this(services, HEARTBEAT);
@@ -31,6 +34,7 @@ public final class ReasoningFormat implements Endpoint {
         this.services = Objects.requireNonNull(services);
         if (heartbeat.isNegative() || heartbeat.isZero()) throw new IllegalArgumentException("heartbeat must be positive: " + heartbeat);
         this.heartbeat = heartbeat;
+        this.turns = new TurnWatchers(services.feed());
     }
 
     @Override
@@ -45,7 +49,7 @@ public final class ReasoningFormat implements Endpoint {
         if (session.isEmpty() || session.contains("/")) return null;
         String agent = open.query("agent_name");
         return new ReasoningSocket(services, open.connectionId(), session, agent == null || agent.isBlank() ? DEFAULT_AGENT_NAME : agent,
-                heartbeat);
+                heartbeat, turns);
     }
 
     @Override

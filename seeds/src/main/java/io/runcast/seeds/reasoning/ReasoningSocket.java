@@ -13,6 +13,7 @@ import io.runcast.protocol.ChatRequest;
 import io.runcast.protocol.ChatStarted;
 import io.runcast.protocol.RuncastException;
 import io.runcast.seeds.common.JsonSocket;
+import io.runcast.seeds.common.TurnWatchers;
 import io.runcast.transport.Services;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,14 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * cancellation ({@code interrupted}, then {@code reasoning_complete}), so the reply never races the
  * run's last frames.
  */
-final class ReasoningSocket extends JsonSocket {
+final class ReasoningSocket extends JsonSocket implements TurnWatchers.Watcher {
     static final String TRANSPORT = "seed-002";
     private static final String PING = "{\"type\":\"ping\"}";
 
     private final String session;
     private final String agentName;
     private final Duration heartbeat;
-    /** The turns this connection started, by run: whether each shows reasoning, and its step count. */
+    private final TurnWatchers watchers;
+    /** The turns this connection follows, by run: whether each shows reasoning, and its step count. */
     private final Map<String, Turn> turns = new ConcurrentHashMap<>();
     /** The run of the latest chat; null before the first has started. */
     private volatile String current;
@@ -52,11 +54,12 @@ final class ReasoningSocket extends JsonSocket {
         }
     }
 
-    ReasoningSocket(Services services, String id, String session, String agentName, Duration heartbeat) {
+    ReasoningSocket(Services services, String id, String session, String agentName, Duration heartbeat, TurnWatchers watchers) {
         super(services, id, TRANSPORT);
         this.session = session;
         this.agentName = agentName;
         this.heartbeat = heartbeat;
+        this.watchers = watchers;
     }
 
     @Override
@@ -64,6 +67,23 @@ final class ReasoningSocket extends JsonSocket {
         send(frame("connected", Json.object().put("session_id", session).put("agent_name", agentName)
                 .put("message", "Connected to agent chat")));
         heartbeat(heartbeat, () -> PING);
+        watchers.watch(session, this);
+    }
+
+    @Override
+    protected void closed() {
+        watchers.unwatch(session, this);
+    }
+
+    /** A turn of this session started elsewhere (or by this connection: then it is followed already). */
+    @Override
+    public void newTurn(String conversation, String run) {
+        channel.eventLoop().execute(() -> {
+            if (!channel.isActive() || turns.containsKey(run)) return;
+            turns.put(run, new Turn(true));
+            current = run;
+            subscribe(run, null, TypeFilter.ALL);
+        });
     }
 
     @Override
@@ -120,7 +140,9 @@ final class ReasoningSocket extends JsonSocket {
     }
 
     private void follow(ChatStarted started, boolean showReasoning) {
-        turns.put(started.run(), new Turn(showReasoning));
+        // the run feed may have told of this turn first; its reasoning choice is this chat's, unless it already streamed
+        Turn heard = turns.get(started.run());
+        if (heard == null || (heard.iteration == 0 && heard.lastStep == null)) turns.put(started.run(), new Turn(showReasoning));
         current = started.run();
         if (!channel.isActive()) return; // closed while the chat was being started
         subscribe(started.run(), null, TypeFilter.ALL);

@@ -1,4 +1,4 @@
-package io.runcast.seeds.manager;
+package io.runcast.seeds.common;
 
 import io.runcast.event.TypeFilter;
 import io.runcast.feed.FeedPosition;
@@ -14,30 +14,36 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which connections watch which session, and the news that a session has a new turn. A turn is a new
- * run ({@code S.n}), so this follows the run feed's {@code runs.created}: whichever way a turn was
- * started (the REST call, the native {@code chat} op, another node sharing the store), each watcher of
- * its session subscribes to it from its first event. Thread-safe.
+ * Which connections watch which conversation (a seed's session), and the news that it has a new turn.
+ * A turn is a new run ({@code S.n}, see {@link #conversationOf}), so this follows the run feed's
+ * {@code runs.created}: whichever way a turn was started (a seed's own request, the native {@code chat}
+ * op, {@code POST /api/chats}, a producer publishing {@code S.n} itself), each watcher of its
+ * conversation hears of it and can subscribe from its first event. Thread-safe.
  */
-final class SessionWatchers implements Sink {
+public final class TurnWatchers implements Sink {
+    /** A connection that wants to hear of new turns; called on a hub thread, so hand work to the connection's loop. */
+    public interface Watcher {
+        void newTurn(String conversation, String run);
+    }
+
     private static final TypeFilter CREATED = TypeFilter.of(List.of(RunFeed.CREATED));
 
     private final RunFeed feed;
-    private final Map<String, Set<ManagerSocket>> bySession = new ConcurrentHashMap<>();
+    private final Map<String, Set<Watcher>> bySession = new ConcurrentHashMap<>();
     private volatile Subscription subscription;
     private volatile boolean closed;
 
-    SessionWatchers(RunFeed feed) {
+    public TurnWatchers(RunFeed feed) {
         this.feed = feed;
         follow();
     }
 
     /** Registers a watcher; call before looking for the session's current turn, so no new turn falls between. */
-    void watch(String session, ManagerSocket socket) {
+    public void watch(String session, Watcher socket) {
         bySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(socket);
     }
 
-    void unwatch(String session, ManagerSocket socket) {
+    public void unwatch(String session, Watcher socket) {
         bySession.computeIfPresent(session, (s, set) -> {
             set.remove(socket);
             return set.isEmpty() ? null : set;
@@ -45,7 +51,7 @@ final class SessionWatchers implements Sink {
     }
 
     /** Stops following the feed (the format is being removed). */
-    void close() {
+    public void close() {
         closed = true;
         Subscription s = subscription;
         if (s != null) s.cancel();
@@ -60,10 +66,20 @@ final class SessionWatchers implements Sink {
     @Override
     public void event(Subscription s, EncodedEvent e) {
         String run = e.event().dataNode().path("run").asText("");
-        String session = ManagerFrames.sessionOf(run);
+        String session = conversationOf(run);
         if (session.equals(run)) return; // not a turn
-        Set<ManagerSocket> watchers = bySession.get(session);
-        if (watchers != null) watchers.forEach(w -> w.follow(session, run));
+        Set<Watcher> watchers = bySession.get(session);
+        if (watchers != null) watchers.forEach(w -> w.newTurn(session, run));
+    }
+
+    /** The conversation of a turn's run id ({@code S.n} → {@code S}); the id itself when it is not a turn. */
+    public static String conversationOf(String run) {
+        int dot = run.lastIndexOf('.');
+        if (dot <= 0 || dot == run.length() - 1) return run;
+        for (int i = dot + 1; i < run.length(); i++) {
+            if (!Character.isDigit(run.charAt(i))) return run;
+        }
+        return run.substring(0, dot);
     }
 
     @Override
