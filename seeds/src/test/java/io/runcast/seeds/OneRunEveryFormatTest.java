@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runcast.event.Json;
-import io.runcast.seeds.plan.FrameClient;
+import io.runcast.seeds.testing.FrameClient;
 import io.runcast.server.RuncastServer;
 import io.runcast.testing.TestServer;
 import io.runcast.testing.WsTestClient;

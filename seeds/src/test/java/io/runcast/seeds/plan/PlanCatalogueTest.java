@@ -6,15 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runcast.event.EventDraft;
 import io.runcast.event.EventTypes;
 import io.runcast.event.Json;
+import io.runcast.seeds.testing.FrameClient;
 import io.runcast.server.RuncastServer;
 import io.runcast.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Every catalogue type published to a run reaches the plan page as its table's frame, or is documented as not shown. */
 class PlanCatalogueTest {

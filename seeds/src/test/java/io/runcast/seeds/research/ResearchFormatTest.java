@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
 import io.runcast.event.Json;
-import io.runcast.seeds.plan.FrameClient;
+import io.runcast.seeds.testing.FrameClient;
 import io.runcast.server.RuncastServer;
 import io.runcast.testing.TestServer;
 import java.time.Duration;

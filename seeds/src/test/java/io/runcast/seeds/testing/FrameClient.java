@@ -1,7 +1,6 @@
 package io.runcast.seeds.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runcast.event.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +43,8 @@ public final class FrameClient implements AutoCloseable {
         ws.sendText(text, true).join();
     }
 
-    public void send(ObjectNode msg) {
+    /** Sends a frame: a Jackson node or anything Jackson writes as the JSON object wanted. */
+    public void send(Object msg) {
         send(Json.write(msg));
     }
 
@@ -93,6 +93,23 @@ public final class FrameClient implements AutoCloseable {
             out.add(n);
             if (type.equals(n.path("type").asText())) return out;
         }
+    }
+
+    /** Every frame up to and including the first that matches, in order (skipped types left out). */
+    public List<JsonNode> until(Predicate<JsonNode> last, long timeoutMs) {
+        List<JsonNode> seen = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) throw new AssertionError("no closing frame within " + timeoutMs + " ms; saw " + seen);
+            JsonNode n = next(left);
+            seen.add(n);
+            if (last.test(n)) return seen;
+        }
+    }
+
+    public void abort() {
+        ws.abort();
     }
 
     /** Closes with 1000, as a client that is done does. */
