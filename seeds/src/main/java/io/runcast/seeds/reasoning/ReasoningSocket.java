@@ -75,11 +75,15 @@ final class ReasoningSocket extends JsonSocket implements TurnWatchers.Watcher {
         watchers.unwatch(session, this);
     }
 
-    /** A turn of this session started elsewhere (or by this connection: then it is followed already). */
+    /**
+     * A turn of this session started elsewhere. While this connection is starting a chat, the news is
+     * of that very turn (a conversation runs one turn at a time): it is followed when the start answers,
+     * with the reasoning choice the chat asked for.
+     */
     @Override
     public void newTurn(String conversation, String run) {
         channel.eventLoop().execute(() -> {
-            if (!channel.isActive() || turns.containsKey(run)) return;
+            if (!channel.isActive() || starting || turns.containsKey(run)) return;
             turns.put(run, new Turn(true));
             current = run;
             subscribe(run, null, TypeFilter.ALL);
@@ -128,21 +132,20 @@ final class ReasoningSocket extends JsonSocket implements TurnWatchers.Watcher {
         }
         starting = true;
         services.chats().start(request, id).whenComplete((started, failure) -> {
-            starting = false;
             if (failure != null) {
+                starting = false;
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 error(cause.getMessage());
                 interruptWhenStarted = false;
                 return;
             }
             follow(started, showReasoning);
+            starting = false; // only now: until the turn is followed as asked, the run feed's news of it is ignored
         });
     }
 
     private void follow(ChatStarted started, boolean showReasoning) {
-        // the run feed may have told of this turn first; its reasoning choice is this chat's, unless it already streamed
-        Turn heard = turns.get(started.run());
-        if (heard == null || (heard.iteration == 0 && heard.lastStep == null)) turns.put(started.run(), new Turn(showReasoning));
+        turns.put(started.run(), new Turn(showReasoning));
         current = started.run();
         if (!channel.isActive()) return; // closed while the chat was being started
         subscribe(started.run(), null, TypeFilter.ALL);
