@@ -27,7 +27,8 @@ final class SseReader implements AutoCloseable {
     private final InputStream body;
 
     SseReader(int port, String path, String lastEventId) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        // the timeout bounds the wait for the answer's headers, so a stream that never opens fails the test
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET();
         if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
         HttpResponse<InputStream> res = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         status = res.statusCode();

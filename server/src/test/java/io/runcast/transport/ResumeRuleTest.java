@@ -126,7 +126,7 @@ class ResumeRuleTest {
     }
 
     private static HttpResponse<Stream<String>> open(String path, String lastEventId) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(java.time.Duration.ofSeconds(10)).GET();
         if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofLines());
     }
