@@ -139,8 +139,13 @@ final class ReasoningSocket extends JsonSocket implements TurnWatchers.Watcher {
                 interruptWhenStarted = false;
                 return;
             }
-            follow(started, showReasoning);
-            starting = false; // only now: until the turn is followed as asked, the run feed's news of it is ignored
+            // on the event loop, like interrupt and the run feed's news: an interrupt sent while the chat was
+            // starting is then either seen by follow or finds the turn followed; and until the turn is
+            // followed as asked, the run feed's news of it is ignored
+            channel.eventLoop().execute(() -> {
+                follow(started, showReasoning);
+                starting = false;
+            });
         });
     }
 
