@@ -6,7 +6,7 @@
 ...     pub.run_completed("plan-42")
 """
 
-from ._core import Backoff, Limits
+from ._core import Backoff, Limits, Stats
 from .async_publisher import AsyncPublisher
 from .errors import ERRORS, RuncastError, error_for
 from .errors import *  # noqa: F401,F403 - one exception class per catalogue code
@@ -15,5 +15,5 @@ from .watcher import Event, Subscribed, Watch, watch
 
 __version__ = "0.1.0"
 
-__all__ = ["AsyncPublisher", "Backoff", "ERRORS", "Event", "Limits", "Publisher", "RuncastError",
+__all__ = ["AsyncPublisher", "Backoff", "ERRORS", "Event", "Limits", "Publisher", "RuncastError", "Stats",
            "Subscribed", "Watch", "error_for", "watch"] + [c.__name__ for c in ERRORS.values()]

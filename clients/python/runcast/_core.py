@@ -124,6 +124,16 @@ def retryable(err: BaseException) -> bool:
 ISOLATE = frozenset({"bad_request", "invalid_type", "too_large"})
 
 
+@dataclass
+class Stats:
+    """What a publisher sent: ``requests`` (each attempt), ``retries`` (attempts after a connection
+    error, 5xx or 429) and ``split`` (refused batches retried event by event)."""
+
+    requests: int = 0
+    retries: int = 0
+    split: int = 0
+
+
 @dataclass(frozen=True)
 class Backoff:
     """Exponential backoff with jitter: attempt n waits a random time in [d/2, d], d = min(cap, base·2ⁿ)."""

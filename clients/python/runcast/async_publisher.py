@@ -10,7 +10,7 @@ from typing import Any, Deque, Iterable, List, Mapping, Optional
 import httpx
 
 from . import _core
-from ._core import Backoff, Limits, Pending
+from ._core import Backoff, Limits, Pending, Stats
 from .errors import RuncastError, UnavailableError, from_http
 from .helpers import EventHelpers
 
@@ -29,6 +29,7 @@ class AsyncPublisher(EventHelpers["asyncio.Future[int]"]):
         self.backoff = backoff
         self._http = httpx.AsyncClient(base_url=self.url, timeout=timeout, headers=dict(headers or {}))
         self._limits: Optional[Limits] = None
+        self.stats = Stats()
         self._queue: Deque[Pending] = deque()
         self._wake = asyncio.Event()
         self._settled = asyncio.Event()
@@ -172,6 +173,7 @@ class AsyncPublisher(EventHelpers["asyncio.Future[int]"]):
         path = f"/api/runs/{batch[0].run}/events"
         attempt, start = 0, time.monotonic()
         while True:
+            self.stats.requests += 1
             try:
                 r = await self._http.post(path, content=body, headers={"content-type": "application/json"})
                 seqs, err = _core.parse_answer(r.status_code, r.content)
@@ -181,7 +183,9 @@ class AsyncPublisher(EventHelpers["asyncio.Future[int]"]):
                 break
             await asyncio.sleep(self.backoff.delay(attempt))
             attempt += 1
+            self.stats.retries += 1
         if isinstance(err, RuncastError) and err.code in _core.ISOLATE and len(batch) > 1:
+            self.stats.split += 1
             for p in batch:
                 await self._send([p])
             return

@@ -11,7 +11,7 @@ from typing import Any, Deque, Iterable, List, Mapping, Optional
 import httpx
 
 from . import _core
-from ._core import Backoff, Limits, Pending
+from ._core import Backoff, Limits, Pending, Stats
 from .errors import RuncastError, UnavailableError, from_http
 from .helpers import EventHelpers
 
@@ -42,6 +42,7 @@ class Publisher(EventHelpers["Future[int]"]):
         self.backoff = backoff
         self._http = httpx.Client(base_url=self.url, timeout=timeout, headers=dict(headers or {}))
         self._limits: Optional[Limits] = None
+        self.stats = Stats()
         self._queue: Deque[Pending] = deque()
         self._lock = threading.Condition()
         self._unsettled = 0  # handed over and not yet acknowledged or failed
@@ -188,6 +189,7 @@ class Publisher(EventHelpers["Future[int]"]):
         path = f"/api/runs/{batch[0].run}/events"
         attempt, start = 0, time.monotonic()
         while True:
+            self.stats.requests += 1
             try:
                 r = self._http.post(path, content=body, headers={"content-type": "application/json"})
                 seqs, err = _core.parse_answer(r.status_code, r.content)
@@ -199,7 +201,9 @@ class Publisher(EventHelpers["Future[int]"]):
                 break
             time.sleep(self.backoff.delay(attempt))
             attempt += 1
+            self.stats.retries += 1
         if isinstance(err, RuncastError) and err.code in _core.ISOLATE and len(batch) > 1:
+            self.stats.split += 1
             for p in batch:
                 self._send([p])
             return

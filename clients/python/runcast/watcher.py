@@ -61,7 +61,9 @@ class Watch:
     1006 …), subscribing with the last seq and epoch it delivered, so nothing is lost or repeated.
     When the server answers ``recovered: false`` (the history asked for is gone), ``recovered``
     turns False and the answer is kept in ``lost``: the caller's view of the run is incomplete.
-    ``subscriptions`` lists every answer, ``reconnects`` counts the reconnections.
+    ``subscriptions`` lists every answer, ``reconnects`` counts the reconnections, and
+    ``repeats_dropped`` the events the server sent again that were already delivered (0 when the
+    server resumed exactly, as it should).
     """
 
     url: str
@@ -75,6 +77,7 @@ class Watch:
     lost: List[Subscribed] = field(default_factory=list)
     subscriptions: List[Subscribed] = field(default_factory=list)
     reconnects: int = 0
+    repeats_dropped: int = 0
     ended: bool = False
 
     def __aiter__(self) -> AsyncIterator[Event]:
@@ -94,7 +97,8 @@ class Watch:
                         if op == "event" and frame.get("run") == self.run:
                             event = Event.from_frame(frame)
                             if self.since is not None and event.seq <= self.since:
-                                continue  # already delivered before a reconnect
+                                self.repeats_dropped += 1  # a server that resumed loosely; never yield twice
+                                continue
                             self.since = event.seq
                             attempt, failing_since = 0, None
                             yield event

@@ -30,17 +30,25 @@ def test_publish_one_landsWithItsFieldsAndSeq(server: Server) -> None:
         "tool.call", "s1", "researcher", {"tool": "search", "input": {"q": "tides"}, "call": "c1"})
 
 
-def test_publishMany_overTheBatchAndFrameLimits_landsAllInOrder(server: Server) -> None:
+@pytest.mark.parametrize("pad, limit", [("", "max_batch"), ("x" * 300, "max_frame_bytes")])
+def test_publishMany_overTheBatchOrFrameLimit_landsAllInOrder(server: Server, pad: str, limit: str) -> None:
     run = new_run("many")
-    n, pad = 2500, "x" * 300
+    n = 2500
     with Publisher(server.url) as pub:
         limits = pub.limits()
         events = [{"type": "answer.delta", "data": {"i": i, "text": pad}} for i in range(n)]
-        # one request could carry neither this many events nor this many bytes
-        assert n > limits.max_batch
-        assert len(runcast._core.compact(events)) > limits.max_frame_bytes
+        body = len(runcast._core.compact(events))
+        # one request could not carry them: by count alone, or by bytes alone
+        if limit == "max_batch":
+            assert n > limits.max_batch and body < limits.max_frame_bytes
+        else:
+            assert body > limits.max_frame_bytes and body // limits.max_frame_bytes + 1 < limits.max_batch
+            assert n * (limits.max_frame_bytes / body) < limits.max_batch  # bytes bind before the count
         futures = pub.publish_many(run, events)
         pub.flush()
+        # cut before sending: no request was refused, and they shared few requests
+        assert pub.stats.split == 0 and pub.stats.retries == 0
+        assert pub.stats.requests <= 2 * (n // limits.max_batch + body // limits.max_frame_bytes + 1)
     assert [f.result() for f in futures] == list(range(1, n + 1))
     stored = events_of(server.url, run)
     assert [e["data"]["i"] for e in stored] == list(range(n))
@@ -70,6 +78,7 @@ def test_unknownTypeInABatch_failsThatEventOnly(server: Server) -> None:
                                          {"type": "x.acme.cost", "data": {"usd": 1}}])
         with pytest.raises(runcast.InvalidTypeError):
             pub.flush()
+        assert pub.stats.split == 1
     assert futures[0].result() == 1 and futures[2].result() == 2
     assert isinstance(futures[1].exception(), runcast.InvalidTypeError)
 
@@ -152,7 +161,7 @@ def test_lostAnswers_areRetriedWithTheSameKeys_andDuplicateNothing(server: Serve
                 proxy.drop = 2
             futures = pub.publish_many(run, [{"type": "answer.delta", "data": {"i": i}} for i in range(20)])
             pub.flush(timeout=30)
-        assert proxy.dropped == 2
+        assert proxy.dropped == 2 and pub.stats.retries == 2
         assert [f.result() for f in futures] == list(range(1, 21))
         assert [e["data"]["i"] for e in events_of(server.url, run)] == list(range(20))
     finally:
