@@ -1,0 +1,9 @@
+"""Drop-in modules for the seed applications' back ends: the names and signatures their code calls,
+publishing to Runcast instead of their own sockets, so switching is one import.
+
+* ``runcast.seeds.websocket_streaming`` — seed 000 (plan page): ``send_plan_update``,
+  ``send_agent_message``, ``send_step_update``.
+
+Each module publishes to ``RUNCAST_URL`` (default ``http://localhost:8000``) or the URL given to its
+``configure(url)``.
+"""
