@@ -5,14 +5,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import Any, Deque, Iterable, List, Mapping, Optional
+from typing import Any, Deque, Iterable, List, Mapping, Optional, Sequence
 
 import httpx
 
 from . import _core
 from ._core import Backoff, Limits, Pending, Stats
-from .errors import RuncastError, UnavailableError, from_http
+from .errors import RunClosedError, RuncastError, UnavailableError, from_http
 from .helpers import EventHelpers
+from .watcher import watch
+
+
+async def resolution(url: str, run: str, decision: str, after: int) -> dict[str, Any]:
+    """The data of ``decision``'s ``decision.resolved`` in ``run``, waiting for it from seq ``after``."""
+    async for event in watch(url, run, since=after, types=["decision.resolved"]):
+        if event.type == "decision.resolved" and event.data.get("decision") == decision:
+            return event.data
+    raise RunClosedError(f"run {run} ended before decision {decision} was answered")
 
 
 class AsyncPublisher(EventHelpers["asyncio.Future[int]"]):
@@ -125,6 +134,18 @@ class AsyncPublisher(EventHelpers["asyncio.Future[int]"]):
     async def cancel(self, run: str, reason: Optional[str] = None) -> int:
         body = {} if reason is None else {"reason": reason}
         return int((await self._request("POST", f"/api/runs/{run}/cancel", body))["seq"])
+
+    async def ask(self, run: str, decision: str, prompt: str, options: Sequence[Any] = (), default: Any = None,
+                  timeout_seconds: float = 0, can_skip: bool = False, context: Any = None,
+                  step: Optional[str] = None, agent: Optional[str] = None) -> dict[str, Any]:
+        """Asks a person: publishes ``decision.requested`` and waits for its ``decision.resolved``,
+        answered by anyone (the dashboard, a WebSocket ``decide``, :meth:`decide`) or by the server
+        when ``timeout_seconds`` pass (then with ``default``). Returns the resolution's data:
+        ``decision``, ``choice`` (absent when it timed out without a default), ``by``, ``timed_out``?,
+        ``skipped``?. Raises :class:`RunClosedError` if the run ends first."""
+        seq = await self.decision_requested(run, decision, prompt, options, default, timeout_seconds, can_skip,
+                                            context, step=step, agent=agent)
+        return await resolution(self.url, run, decision, after=seq)
 
     async def _request(self, method: str, path: str, body: Any = None, retry: bool = True) -> Any:
         attempt, start = 0, time.monotonic()

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import deque
 from concurrent.futures import Future
-from typing import Any, Deque, Iterable, List, Mapping, Optional
+from typing import Any, Deque, Iterable, List, Mapping, Optional, Sequence
 
 import httpx
 
 from . import _core
 from ._core import Backoff, Limits, Pending, Stats
 from .errors import RuncastError, UnavailableError, from_http
+from .async_publisher import resolution
 from .helpers import EventHelpers
 
 
@@ -143,6 +145,15 @@ class Publisher(EventHelpers["Future[int]"]):
         """Cancels a run (``run.cancelled``); returns that event's seq."""
         body = {} if reason is None else {"reason": reason}
         return int(self._request("POST", f"/api/runs/{run}/cancel", body)["seq"])
+
+    def ask(self, run: str, decision: str, prompt: str, options: Sequence[Any] = (), default: Any = None,
+            timeout_seconds: float = 0, can_skip: bool = False, context: Any = None,
+            step: Optional[str] = None, agent: Optional[str] = None) -> dict[str, Any]:
+        """Asks a person and blocks until the decision is resolved; see :meth:`AsyncPublisher.ask`.
+        Not for use inside a running event loop (use :class:`AsyncPublisher` there)."""
+        seq = self.decision_requested(run, decision, prompt, options, default, timeout_seconds, can_skip,
+                                      context, step=step, agent=agent).result()
+        return asyncio.run(resolution(self.url, run, decision, after=seq))
 
     def _request(self, method: str, path: str, body: Any = None, retry: bool = True) -> Any:
         attempt, start = 0, time.monotonic()
