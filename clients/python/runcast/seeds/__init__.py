@@ -3,6 +3,8 @@ publishing to Runcast instead of their own sockets, so switching is one import.
 
 * ``runcast.seeds.websocket_streaming`` — seed 000 (plan page): ``send_plan_update``,
   ``send_agent_message``, ``send_step_update``.
+* ``runcast.seeds.fleet`` — seed 004 (agent fleet): ``FleetStream``, one per workflow, guaranteeing
+  one ``response.completed`` and one ``done``.
 
 Each module publishes to ``RUNCAST_URL`` (default ``http://localhost:8000``) or the URL given to its
 ``configure(url)``.
