@@ -5,6 +5,8 @@ publishing to Runcast instead of their own sockets, so switching is one import.
   ``send_agent_message``, ``send_step_update``.
 * ``runcast.seeds.reasoning`` — seed 002 (reasoning chat): ``stream_reasoning`` turns a
   ``run_with_reasoning_stream``-style iterator of steps into a chat run.
+* ``runcast.seeds.manager`` — seed 003 (manager workflow): the six ``broadcast_*`` functions, with
+  ``broadcast_user_decision_needed`` returning the answer.
 * ``runcast.seeds.fleet`` — seed 004 (agent fleet): ``FleetStream``, one per workflow, guaranteeing
   one ``response.completed`` and one ``done``.
 

@@ -38,9 +38,8 @@ import json
 import os
 from typing import Any, AsyncIterable, Dict, Mapping, Optional
 
-import httpx
-
 from ..async_publisher import AsyncPublisher
+from ._shared import next_turn
 
 __all__ = ["stream_reasoning", "step_event"]
 
@@ -72,14 +71,6 @@ def step_event(step: Mapping[str, Any]) -> tuple[str, Dict[str, Any]]:
     return "agent.action", {"content": content, "step_type": kind, **extra}
 
 
-async def _next_turn(url: str, session_id: str) -> int:
-    async with httpx.AsyncClient(base_url=url) as http:
-        n = 1
-        while (await http.get(f"/api/runs/{session_id}.{n}")).status_code == 200:
-            n += 1
-        return n
-
-
 async def stream_reasoning(steps: AsyncIterable[Mapping[str, Any]], session_id: str, message: str, *,
                            agent: str = "researcher", turn: Optional[int] = None, url: Optional[str] = None,
                            publisher: Optional[AsyncPublisher] = None) -> str:
@@ -88,7 +79,7 @@ async def stream_reasoning(steps: AsyncIterable[Mapping[str, Any]], session_id: 
     url = url or (publisher.url if publisher else os.environ.get("RUNCAST_URL", "http://localhost:8000"))
     pub = publisher or AsyncPublisher(url)
     try:
-        n = turn if turn is not None else await _next_turn(url, session_id)
+        n = turn if turn is not None else await next_turn(url, session_id)
         run = f"{session_id}.{n}"
         pub.run_started(run, {"kind": "chat", "conversation": session_id, "turn": n, "message": message,
                               "query": message, "agent": agent})

@@ -28,19 +28,14 @@ connection manager did.
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
-from typing import Any, Dict, Optional, Set
+from typing import Optional, Set
 
-from ..async_publisher import AsyncPublisher
+from ._shared import SharedPublisher
 
 __all__ = ["configure", "flush", "close", "send_plan_update", "send_agent_message", "send_step_update"]
 
-log = logging.getLogger(__name__)
-
-_url = os.environ.get("RUNCAST_URL", "http://localhost:8000")
-_publisher: Optional[AsyncPublisher] = None
-_loop: Optional[asyncio.AbstractEventLoop] = None
+_shared = SharedPublisher()
+_send = _shared.send
 _started_plans: Set[str] = set()
 _started_steps: Set[tuple[str, str]] = set()
 
@@ -49,24 +44,7 @@ _AGENT_TYPES = {"thinking": "agent.thinking", "action": "agent.action", "result"
 
 def configure(url: str) -> None:
     """Publishes to this Runcast server from now on (default: ``RUNCAST_URL`` or localhost:8000)."""
-    global _url, _publisher
-    _url, _publisher = url, None
-
-
-def _pub() -> AsyncPublisher:
-    global _publisher, _loop
-    loop = asyncio.get_running_loop()
-    if _publisher is None or _loop is not loop:
-        _publisher, _loop = AsyncPublisher(_url), loop
-    return _publisher
-
-
-def _send(run: str, type: str, data: Dict[str, Any], step: Optional[str] = None,
-          agent: Optional[str] = None) -> "asyncio.Future[int]":
-    future = _pub().publish(run, type, data, step=step, agent=agent)
-    future.add_done_callback(
-        lambda f: f.exception() and log.warning("runcast: %s on %s not published: %s", type, run, f.exception()))
-    return future
+    _shared.configure(url)
 
 
 async def send_plan_update(plan_id: str, step_id: Optional[str] = None, agent_name: Optional[str] = None,
@@ -103,12 +81,8 @@ async def send_step_update(plan_id: str, step_id: str, status: str,
 
 async def flush() -> None:
     """Waits until every message sent so far is stored (raises the first failure)."""
-    if _publisher is not None:
-        await _publisher.flush()
+    await _shared.flush()
 
 
 async def close() -> None:
-    global _publisher
-    if _publisher is not None:
-        publisher, _publisher = _publisher, None
-        await publisher.close()
+    await _shared.close()
