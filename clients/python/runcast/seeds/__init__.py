@@ -3,6 +3,8 @@ publishing to Runcast instead of their own sockets, so switching is one import.
 
 * ``runcast.seeds.websocket_streaming`` — seed 000 (plan page): ``send_plan_update``,
   ``send_agent_message``, ``send_step_update``.
+* ``runcast.seeds.streaming_manager`` — seed 001 (research plans): ``StreamingManager``,
+  ``StreamingExecutionWrapper``, ``StreamEvent``, ``EventType``.
 * ``runcast.seeds.reasoning`` — seed 002 (reasoning chat): ``stream_reasoning`` turns a
   ``run_with_reasoning_stream``-style iterator of steps into a chat run.
 * ``runcast.seeds.manager`` — seed 003 (manager workflow): the six ``broadcast_*`` functions, with
