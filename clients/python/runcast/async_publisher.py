@@ -171,7 +171,8 @@ class AsyncPublisher(EventHelpers["asyncio.Future[int]"]):
                 self._wake.clear()
                 await self._wake.wait()
             until = time.monotonic() + self.linger
-            while not self._closed and not self._flushing and len(self._queue) < 1000:
+            full = self._limits.max_batch if self._limits else Limits().max_batch
+            while not self._closed and not self._flushing and len(self._queue) < full:
                 left = until - time.monotonic()
                 if left <= 0:
                     break

@@ -180,7 +180,8 @@ class Publisher(EventHelpers["Future[int]"]):
                     return
                 # linger: let a burst gather, unless someone waits or a request is already full
                 until = time.monotonic() + self.linger
-                while (not self._closed and not self._flushing and len(self._queue) < 1000
+                full = self._limits.max_batch if self._limits else Limits().max_batch
+                while (not self._closed and not self._flushing and len(self._queue) < full
                        and (left := until - time.monotonic()) > 0):
                     self._lock.wait(left)
             try:
