@@ -5,7 +5,7 @@ import io.runcast.event.Json;
 import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Subscribed;
 import io.runcast.protocol.RuncastException;
-import io.runcast.transport.sse.SseView;
+import io.runcast.transport.endpoint.SseView;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

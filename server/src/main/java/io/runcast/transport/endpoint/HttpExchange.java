@@ -58,7 +58,7 @@ public interface HttpExchange {
      *
      * @throws UnsupportedOperationException where this exchange cannot stream
      */
-    default void stream(String run, io.runcast.transport.sse.SseView view) {
+    default void stream(String run, SseView view) {
         throw new UnsupportedOperationException("this exchange cannot stream");
     }
 }

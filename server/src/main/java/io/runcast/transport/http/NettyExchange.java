@@ -12,8 +12,9 @@ import io.runcast.protocol.RuncastException;
 import io.runcast.event.TypeFilter;
 import io.runcast.transport.Services;
 import io.runcast.transport.endpoint.HttpExchange;
+import io.runcast.transport.endpoint.SseView;
 import io.runcast.transport.sse.SseSession;
-import io.runcast.transport.sse.SseView;
+
 import java.io.IOException;
 import java.util.List;
 

@@ -25,6 +25,7 @@ import io.runcast.protocol.Frames;
 import io.runcast.protocol.RuncastException;
 import io.runcast.transport.Services;
 import io.runcast.transport.Outbound;
+import io.runcast.transport.endpoint.SseView;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.runcast.transport.sse;
+package io.runcast.transport.endpoint;
 
 import io.runcast.hub.EncodedEvent;
 import io.runcast.hub.Subscribed;
@@ -6,7 +6,7 @@ import io.runcast.protocol.RuncastException;
 
 /**
  * What one SSE stream writes for a run's events: the native messages, or another protocol's (AG-UI)
- * made from them. {@link SseSession} owns the connection — headers, heartbeat, backpressure, closing —
+ * made from them. The server's SSE session owns the connection — headers, heartbeat, backpressure, closing —
  * and asks its view only for bytes.
  *
  * <p>A view belongs to one stream. The session calls it one method at a time and in stream order,
