@@ -2,6 +2,7 @@ package io.runcast.cli;
 
 import io.runcast.demo.DemoChats;
 import io.runcast.demo.DemoPlan;
+import io.runcast.agui.AgUi;
 import io.runcast.seeds.Seeds;
 import io.runcast.server.RuncastServer;
 import java.util.concurrent.Callable;
@@ -28,6 +29,7 @@ public final class DemoCommand implements Callable<Integer> {
         RuncastServer server = Launch.start(options);
         if (server == null) return 2;
         Seeds.install(server); // the seed applications' own formats, beside the native protocol (docs/compat.md)
+        AgUi.install(server); // runs as AG-UI event streams (docs/compat.md)
         ChatAgents chats = ChatAgents.install(server, agents, pace);
         String base = "http://" + Launch.displayHost(server) + ":" + server.port();
         System.out.println("Runcast is up with a live demo.");

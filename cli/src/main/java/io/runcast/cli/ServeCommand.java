@@ -1,5 +1,6 @@
 package io.runcast.cli;
 
+import io.runcast.agui.AgUi;
 import io.runcast.seeds.Seeds;
 import io.runcast.server.RuncastServer;
 import java.util.concurrent.Callable;
@@ -22,6 +23,7 @@ public final class ServeCommand implements Callable<Integer> {
         RuncastServer server = Launch.start(options);
         if (server == null) return 2;
         Seeds.install(server); // the seed applications' own formats, beside the native protocol (docs/compat.md)
+        AgUi.install(server); // runs as AG-UI event streams (docs/compat.md)
         ChatAgents chats = ChatAgents.install(server, agents, 1.0);
         System.out.println("Runcast is up: http://" + Launch.displayHost(server) + ":" + server.port() + "/  (WebSocket: /ws)");
         System.out.println("  Chats answered by: " + chats.defaultAgent() + (agents.hasModel() ? "" : "  (set --model to talk to a model)"));

@@ -48,4 +48,17 @@ public interface HttpExchange {
 
     /** Answers with the error a failure stands for ({@code RuncastException}s keep their code; others are internal). */
     void error(Throwable failure);
+
+    /**
+     * Answers with a Server-Sent Events stream of {@code run}, written by {@code view} (a new one for
+     * this stream): every retained event from the start of the run, then live ones, until the run ends
+     * or the client goes. A view that resumes does so by skipping what the client has; it sees the
+     * events before, so it can rebuild state it derives from them. The stream is served like the
+     * native {@code /stream}: heartbeat comments, the same backpressure, cut off when too slow.
+     *
+     * @throws UnsupportedOperationException where this exchange cannot stream
+     */
+    default void stream(String run, SseView view) {
+        throw new UnsupportedOperationException("this exchange cannot stream");
+    }
 }

@@ -140,7 +140,7 @@ public final class HttpHandler extends ChannelDuplexHandler {
             services.blocking().execute(() -> {
                 try {
                     if (path.startsWith("/api/") && services.endpoints() != null && services.endpoints()
-                            .http(new NettyExchange(ctx, req, uri, keepAlive, services.config().maxFrameBytes()))) {
+                            .http(new NettyExchange(ctx, req, uri, keepAlive, services))) {
                         return; // a format served beside the native API answered it
                     }
                     api.handle(ctx, req, uri, keepAlive);

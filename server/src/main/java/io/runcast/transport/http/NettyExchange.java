@@ -9,7 +9,12 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.runcast.event.Json;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
+import io.runcast.event.TypeFilter;
+import io.runcast.transport.Services;
 import io.runcast.transport.endpoint.HttpExchange;
+import io.runcast.transport.endpoint.SseView;
+import io.runcast.transport.sse.SseSession;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -20,13 +25,15 @@ final class NettyExchange implements HttpExchange {
     private final QueryStringDecoder uri;
     private final boolean keepAlive;
     private final int maxBodyBytes;
+    private final Services services;
 
-    NettyExchange(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean keepAlive, int maxBodyBytes) {
+    NettyExchange(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean keepAlive, Services services) {
         this.ctx = ctx;
+        this.services = services;
         this.req = req;
         this.uri = uri;
         this.keepAlive = keepAlive;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = services.config().maxFrameBytes();
     }
 
     @Override
@@ -95,5 +102,11 @@ final class NettyExchange implements HttpExchange {
     @Override
     public void error(Throwable failure) {
         HttpReplies.error(ctx, keepAlive, failure);
+    }
+
+    @Override
+    public void stream(String run, SseView view) {
+        // the pipeline belongs to the event loop: the session replaces the HTTP handler there
+        ctx.executor().execute(() -> SseSession.open(ctx, run, null, null, TypeFilter.ALL, services, view));
     }
 }

@@ -25,6 +25,7 @@ import io.runcast.protocol.Frames;
 import io.runcast.protocol.RuncastException;
 import io.runcast.transport.Services;
 import io.runcast.transport.Outbound;
+import io.runcast.transport.endpoint.SseView;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * reconnects sends {@code Last-Event-ID} and resumes exactly after it. Named events {@code subscribed},
  * {@code end} and {@code error} carry the same JSON as the WebSocket protocol's frames. The stream
  * closes after {@code end}; a client that still reconnects is answered 204, which stops EventSource.
- * A reader that falls behind is cut off (it reconnects and resumes from its last id).
+ * A reader that falls behind is cut off (it reconnects and resumes from its last id). What is written
+ * for each event is the session's {@link SseView}: the native one here, or another protocol's.
  */
 public final class SseSession extends ChannelInboundHandlerAdapter implements Sink {
     /** How long EventSource waits before reconnecting after a drop. */
@@ -48,14 +50,16 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
     private final Services services;
     private final String id;
     private final String run;
+    private final SseView view;
     private Outbound out;
     private Subscription sub;
     private ScheduledFuture<?> heartbeat;
 
-    private SseSession(Services services, String id, String run) {
+    private SseSession(Services services, String id, String run, SseView view) {
         this.services = services;
         this.id = id;
         this.run = run;
+        this.view = view;
     }
 
     /**
@@ -64,7 +68,16 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
      */
     public static void open(ChannelHandlerContext ctx, String run, Long since, String epoch, TypeFilter filter,
                             Services services) {
-        SseSession session = new SseSession(services, services.connections().nextId("s"), run);
+        open(ctx, run, since, epoch, filter, services, NATIVE);
+    }
+
+    /**
+     * The same with another protocol's view of the run (one new {@code view} per stream). Call on the
+     * channel's event loop, in place of the handler that read the request.
+     */
+    public static void open(ChannelHandlerContext ctx, String run, Long since, String epoch, TypeFilter filter,
+                            Services services, SseView view) {
+        SseSession session = new SseSession(services, services.connections().nextId("s"), run, view);
         ChannelPipeline p = ctx.pipeline();
         if (p.get("idle") != null) p.remove("idle"); // the client only listens from here on
         p.replace(ctx.handler(), "sse-session", session);
@@ -82,7 +95,7 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
         out = new Outbound(ctx.channel(), services.config().outboundLimitBytes(),
                 bytes -> new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)),
                 (code, reason) -> LastHttpContent.EMPTY_LAST_CONTENT);
-        services.connections().add(id, "sse", String.valueOf(ctx.channel().remoteAddress()), Set.of(run),
+        services.connections().add(id, view.transport(), String.valueOf(ctx.channel().remoteAddress()), Set.of(run),
                 code -> out.close(code, code.reason()));
         out.send("retry: " + RETRY_MS + "\n\n");
         long every = services.config().heartbeat().toMillis();
@@ -124,25 +137,28 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
 
     @Override
     public void subscribed(Subscription s, Subscribed info) {
-        out.send("event: subscribed\ndata: "
-                + Frames.subscribed(null, info.run(), info.epoch(), info.head(), info.first(), info.recovered()) + "\n\n");
+        send(view.subscribed(info));
     }
 
     @Override
     public void event(Subscription s, EncodedEvent e) {
-        out.send(e.encoded(FORMAT)); // the same bytes for every SSE subscriber of this event
+        send(view.event(e));
     }
 
     @Override
     public void end(Subscription s, long seq) {
-        out.send("event: end\ndata: " + Frames.end(run, seq) + "\n\n");
+        send(view.end(run, seq));
         out.close(CloseCode.NORMAL, "run ended");
     }
 
     @Override
     public void failed(Subscription s, RuncastException error) {
-        out.send("event: error\ndata: " + Frames.error(null, error.code(), error.getMessage()) + "\n\n");
+        send(view.failed(error));
         out.close(CloseCode.NORMAL, "subscription failed");
+    }
+
+    private void send(byte[] bytes) {
+        if (bytes != null && bytes.length > 0) out.send(bytes);
     }
 
     @Override
@@ -153,5 +169,38 @@ public final class SseSession extends ChannelInboundHandlerAdapter implements Si
     @Override
     public void tooSlow(String why) {
         out.tooSlow();
+    }
+
+    /** The native messages: shared bytes per event, and the WebSocket protocol's frames as named events. */
+    private static final SseView NATIVE = new SseView() {
+        @Override
+        public String transport() {
+            return "sse";
+        }
+
+        @Override
+        public byte[] subscribed(Subscribed info) {
+            return utf8("event: subscribed\ndata: "
+                    + Frames.subscribed(null, info.run(), info.epoch(), info.head(), info.first(), info.recovered()) + "\n\n");
+        }
+
+        @Override
+        public byte[] event(EncodedEvent e) {
+            return e.encoded(FORMAT); // the same bytes for every SSE subscriber of this event
+        }
+
+        @Override
+        public byte[] end(String run, long seq) {
+            return utf8("event: end\ndata: " + Frames.end(run, seq) + "\n\n");
+        }
+
+        @Override
+        public byte[] failed(RuncastException error) {
+            return utf8("event: error\ndata: " + Frames.error(null, error.code(), error.getMessage()) + "\n\n");
+        }
+    };
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
