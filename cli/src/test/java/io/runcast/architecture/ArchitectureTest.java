@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /** Modules from the bottom up; each may use only those before it. */
-    private static final List<String> MODULES = List.of("api", "client", "server", "agents", "llm", "seeds", "cli");
+    private static final List<String> MODULES = List.of("api", "client", "server", "agents", "llm", "seeds", "agui", "cli");
     /** Which modules each module may use (besides itself). */
     private static final Map<String, Set<String>> ALLOWED_MODULES = Map.of(
             "api", Set.of(),
@@ -32,7 +32,8 @@ class ArchitectureTest {
             "agents", Set.of("api", "server"),
             "llm", Set.of("api", "server", "agents"),
             "seeds", Set.of("api", "server"),
-            "cli", Set.of("api", "client", "server", "agents", "llm", "seeds"));
+            "agui", Set.of("api", "server"),
+            "cli", Set.of("api", "client", "server", "agents", "llm", "seeds", "agui"));
     /** Package prefixes a package must not import, along the event's path. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.of(
             "event", Set.of("protocol", "store", "engine", "hub", "feed", "transport", "server", "control"),
