@@ -95,10 +95,12 @@ class LlmClientFailureTest {
         LlmException e = failure(call.result());
 
         assertThat(e.kind()).isEqualTo(LlmException.Kind.STREAM_BROKEN);
-        // the JDK reports a cut either as an error ("broke … before [DONE]") or as an early end ("ended …
-        // without [DONE]"), depending on timing; both are the same failure to a caller
-        assertThat(e.getMessage()).contains("in the middle of a chunk").containsAnyOf("before [DONE]", "without [DONE]");
-        assertThat(recorder.events()).containsExactly("content:Hello");
+        // By timing, the JDK reports the cut as an error mid-body ("broke … in the middle of a chunk, before
+        // [DONE]"), as an early end ("ended … without [DONE]"), or, when the cut comes with the first chunk,
+        // by failing the response itself ("ended before a response: chunked transfer encoding …", the
+        // first delta then never reaching the listener). To a caller all three are the same broken stream.
+        assertThat(e.getMessage()).containsAnyOf("in the middle of a chunk", "chunked transfer encoding");
+        assertThat(recorder.events()).isSubsetOf("content:Hello");
         assertThat(fake.pendingReplies()).isEqualTo(1);
     }
 
