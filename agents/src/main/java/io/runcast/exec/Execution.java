@@ -9,6 +9,7 @@ import io.runcast.event.Event;
 import io.runcast.event.EventDraft;
 import io.runcast.event.EventTypes;
 import io.runcast.event.Json;
+import io.runcast.producer.SinkHandle;
 import io.runcast.protocol.ErrorCode;
 import io.runcast.protocol.RuncastException;
 import java.time.Duration;
@@ -38,7 +39,7 @@ final class Execution implements RunExecution, RunObserver {
     final Plan plan;
     final PlanExecutor owner;
     final Telemetry telemetry = new Telemetry();
-    final GuardedHandle out;
+    final SinkHandle out;
     private final io.runcast.producer.RunHandle target;
     final Object pauseMonitor = new Object();
     private final CompletableFuture<Event> done = new CompletableFuture<>();
@@ -57,7 +58,7 @@ final class Execution implements RunExecution, RunObserver {
         this.run = run;
         this.plan = plan;
         this.owner = owner;
-        this.out = new GuardedHandle(run, null, null, this::emit);
+        this.out = new SinkHandle(run, null, null, this::emit);
         this.target = owner.out(run);
         plan.steps().forEach(s -> pending.add(s.id()));
     }

@@ -11,6 +11,7 @@ import io.runcast.event.EventDraft;
 import io.runcast.event.EventTypes;
 import io.runcast.event.Json;
 import io.runcast.producer.RunHandle;
+import io.runcast.producer.SinkHandle;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ final class StepContext implements AgentContext {
     StepContext(Execution ex, Attempt attempt) {
         this.ex = ex;
         this.attempt = attempt;
-        this.out = new GuardedHandle(ex.run, attempt.step.id(), attempt.step.agentName(), this::emit);
+        this.out = new SinkHandle(ex.run, attempt.step.id(), attempt.step.agentName(), this::emit);
     }
 
     private CompletionStage<Long> emit(EventDraft draft) {

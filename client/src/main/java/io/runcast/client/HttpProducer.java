@@ -2,7 +2,6 @@ package io.runcast.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runcast.event.Json;
-import io.runcast.producer.PendingAcks;
 import io.runcast.producer.RunHandle;
 import io.runcast.producer.RunProducer;
 import io.runcast.protocol.ErrorCode;

@@ -1,28 +1,28 @@
-package io.runcast.exec;
+package io.runcast.producer;
 
 import io.runcast.event.EventDraft;
-import io.runcast.producer.PendingAcks;
-import io.runcast.producer.RunHandle;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * A {@link RunHandle} whose appends go through the execution, which counts them and drops them after
- * the end. {@link #flush()} waits for every append handed over through this handle and its scoped views:
+ * A {@link RunHandle} that hands each draft to a sink (the engine, an execution that counts and guards
+ * its appends …) and keeps what the rest of the contract needs: the step and agent of scoped views, and
+ * {@link #flush()} waiting for every append handed over through this handle and its scoped views —
  * appends are acknowledged asynchronously (the SQLite store commits in groups on its writer thread).
  */
-final class GuardedHandle implements RunHandle {
+public final class SinkHandle implements RunHandle {
     private final String run;
     private final String step;
     private final String agent;
     private final Function<EventDraft, CompletionStage<Long>> sink;
     private final PendingAcks acks;
 
-    GuardedHandle(String run, String step, String agent, Function<EventDraft, CompletionStage<Long>> sink) {
+    /** @param sink appends one draft of this run; its stage completes with the seq or fails */
+    public SinkHandle(String run, String step, String agent, Function<EventDraft, CompletionStage<Long>> sink) {
         this(run, step, agent, sink, new PendingAcks());
     }
 
-    private GuardedHandle(String run, String step, String agent, Function<EventDraft, CompletionStage<Long>> sink,
+    private SinkHandle(String run, String step, String agent, Function<EventDraft, CompletionStage<Long>> sink,
                           PendingAcks acks) {
         this.run = run;
         this.step = step;
@@ -37,7 +37,7 @@ final class GuardedHandle implements RunHandle {
 
     @Override
     public RunHandle scoped(String step, String agent) {
-        return new GuardedHandle(run, step, agent, sink, acks);
+        return new SinkHandle(run, step, agent, sink, acks);
     }
 
     @Override
