@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -124,16 +123,7 @@ public final class ApiRoutes {
     }
 
     private JsonNode body(FullHttpRequest req) {
-        int size = req.content().readableBytes();
-        if (size > s.config().maxFrameBytes()) {
-            throw new RuncastException(ErrorCode.TOO_LARGE, "body of " + size + " bytes exceeds " + s.config().maxFrameBytes());
-        }
-        if (size == 0) throw new RuncastException(ErrorCode.BAD_JSON, "the body is empty; send JSON");
-        try {
-            return Json.MAPPER.readTree((java.io.InputStream) new ByteBufInputStream(req.content().duplicate()));
-        } catch (IOException e) {
-            throw new RuncastException(ErrorCode.BAD_JSON, "body is not valid JSON");
-        }
+        return NettyExchange.body(req, s.config().maxFrameBytes());
     }
 
     private static String textOr(JsonNode body, String field, String fallback) {

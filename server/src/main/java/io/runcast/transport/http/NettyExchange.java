@@ -69,6 +69,11 @@ final class NettyExchange implements HttpExchange {
 
     @Override
     public JsonNode body() {
+        return body(req, maxBodyBytes);
+    }
+
+    /** A request's JSON body, refused as the API refuses bodies: TOO_LARGE over the limit, BAD_JSON empty or not JSON. */
+    static JsonNode body(FullHttpRequest req, int maxBodyBytes) {
         int size = req.content().readableBytes();
         if (size > maxBodyBytes) throw new RuncastException(ErrorCode.TOO_LARGE, "body of " + size + " bytes exceeds " + maxBodyBytes);
         if (size == 0) throw new RuncastException(ErrorCode.BAD_JSON, "the body is empty; send JSON");
