@@ -57,9 +57,14 @@ public final class Hub implements CommitListener {
      *
      * @param since the last seq the client has, or null when it has none (whatever is retained)
      * @param epoch the epoch {@code since} refers to, or null when the client does not know it
+     * @param filter which types to deliver ({@link TypeFilter#ALL} for every type); never null
      * @param tag   anything the transport wants back on the subscription
+     * @throws NullPointerException for a null filter or sink, at once: accepted, it would fail each commit
+     *                              of the run while the hub fans it out, and so every subscriber of the run
      */
     public Subscription subscribe(String run, Long since, String epoch, TypeFilter filter, Sink sink, Object tag) {
+        java.util.Objects.requireNonNull(filter, "filter (TypeFilter.ALL for every type)");
+        java.util.Objects.requireNonNull(sink, "sink");
         Subscription sub = new Subscription(this, run, filter, sink, tag);
         while (true) {
             Topic topic = topics.computeIfAbsent(run, Topic::new);

@@ -40,6 +40,18 @@ class HubTest {
     }
 
     @Test
+    void aNullFilter_isRefusedAtSubscribe_andTheRunsOtherSubscribersKeepGettingEvents() {
+        RecordingSink healthy = new RecordingSink();
+        hub.subscribe("nf", null, null, TypeFilter.ALL, healthy, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hub.subscribe("nf", null, null, null, new RecordingSink(), null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("TypeFilter.ALL");
+        append("nf", "agent.thinking");
+        append("nf", "agent.action");
+        await().until(() -> healthy.seqs.size() == 2);
+        assertThat(healthy.seqs).containsExactly(1L, 2L);
+    }
+
+    @Test
     void subscribeWithSince_replaysMissedThenLive() {
         for (int i = 0; i < 10; i++) append("r", "agent.thinking");
         RecordingSink sink = new RecordingSink();
