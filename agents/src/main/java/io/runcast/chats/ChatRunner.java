@@ -85,15 +85,15 @@ public final class ChatRunner implements ChatService, AutoCloseable {
     /** {@link #start}, for a caller in this process that also wants to know when the turn ends (the demo). */
     public CompletableFuture<Started> startTurn(ChatRequest request, String by) {
         try {
-            check(request);
-            return CompletableFuture.supplyAsync(() -> begin(request, by), starts);
+            Route route = check(request);
+            return CompletableFuture.supplyAsync(() -> begin(request, route, by), starts);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** What can be refused without touching the store, refused at once. */
-    private void check(ChatRequest request) {
+    /** What can be refused without touching the store, refused at once; the route, when nothing is. */
+    private Route check(ChatRequest request) {
         if (request.agent() != null && !agents.containsKey(request.agent())) {
             throw new RuncastException(ErrorCode.NOT_FOUND, "no agent '" + request.agent() + "'; agents here: "
                     + String.join(", ", agents.keySet()));
@@ -103,15 +103,14 @@ public final class ChatRunner implements ChatService, AutoCloseable {
         if (bytes > max) {
             throw new RuncastException(ErrorCode.TOO_LARGE, "a message of " + bytes + " bytes is over the " + max + " a chat can take");
         }
-        router.route(request.message(), request.options()); // refuses bad options.light now, not in the run
+        return router.route(request.message(), request.options()); // refuses a bad options.light now, not in the run
     }
 
-    private Started begin(ChatRequest request, String by) {
+    private Started begin(ChatRequest request, Route route, String by) {
         ChatAgent agent = agents.get(request.agent() == null ? defaultAgent : request.agent());
         String conversation = request.conversation() != null ? request.conversation() : "chat-" + Ids.newShortId();
         Conversations.Claim claim = conversations.claim(conversation);
         try {
-            Route route = router.route(request.message(), request.options());
             ChatTurn turn = new ChatTurn(claim.run(), conversation, claim.turn(), request.message(), claim.history(),
                     request.options(), route);
             RunExecution ex = executor.start(claim.run(), plan(agent, turn, by));
